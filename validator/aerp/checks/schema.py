@@ -1,0 +1,195 @@
+"""The schema stage: the submission against the JSON Schema of its version.
+
+jsonschema reports errors as data (keyword, path, instance); each is turned into one
+finding with a message a person can act on. The validator is built once per protocol
+version, with an offline registry (no ``$ref`` ever reaches the network) and format
+checking on. Explainers registered by other areas (units, for instance) may claim an error
+and replace the generic message with their own check's finding.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from aerp.findings import Severity
+from aerp.pointer import from_path, join
+from aerp.protocol import Protocol
+from aerp.registry import Problem, declare
+
+E = Severity.ERROR
+REQ = "REQ-REPORT-1"
+declare("AERP-S001", E, REQ, "Every member the schema requires is present.", "schema")
+declare("AERP-S002", E, REQ, "No member outside the schema (vendor data goes under extensions).", "schema")
+declare("AERP-S003", E, REQ, "Every value has the type the schema gives it.", "schema")
+declare("AERP-S004", E, REQ, "Every enumerated value is one the schema lists.", "schema")
+declare("AERP-S005", E, REQ, "Every string has the form the schema requires (pattern, format, length).", "schema")
+declare("AERP-S006", E, REQ, "Every number lies within the range the schema gives.", "schema")
+declare("AERP-S007", E, REQ, "Arrays and mappings have the size, uniqueness and content the schema requires.", "schema")
+
+_KEYWORD_CHECK = {
+    "required": "AERP-S001",
+    "additionalProperties": "AERP-S002",
+    "type": "AERP-S003",
+    "enum": "AERP-S004",
+    "const": "AERP-S004",
+    "pattern": "AERP-S005",
+    "format": "AERP-S005",
+    "minLength": "AERP-S005",
+    "maxLength": "AERP-S005",
+    "minimum": "AERP-S006",
+    "maximum": "AERP-S006",
+    "exclusiveMinimum": "AERP-S006",
+    "exclusiveMaximum": "AERP-S006",
+    "multipleOf": "AERP-S006",
+}
+_JSON_TYPE = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
+              float: "a number", type(None): "null"}
+_SCHEMA_TYPE = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "a boolean",
+                "integer": "an integer", "number": "a number", "null": "null"}
+
+# (check id, pointer, message, hint); explainers return None to leave the error alone.
+SchemaProblem = tuple[str, Problem]
+Explainer = Callable[[Any, Protocol], "SchemaProblem | None"]
+EXPLAINERS: list[Explainer] = []
+
+
+def explainer(function: Explainer) -> Explainer:
+    """Register a function that may claim a schema error for a more specific check."""
+    EXPLAINERS.append(function)
+    return function
+
+
+@functools.lru_cache(maxsize=None)
+def _validator(version: str) -> Any:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.exceptions import NoSuchResource
+
+    from aerp.protocol import load_minor
+
+    def offline(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)
+
+    schema = load_minor(version).schema
+    return Draft202012Validator(
+        schema, registry=Registry(retrieve=offline), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _where(pointer: str) -> str:
+    return "the submission" if not pointer else f"`{pointer}`"
+
+
+def _suggest(word: str, options: list[str]) -> str | None:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        lowered = {o.lower(): o for o in options}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+
+
+def _problems(error: Any) -> Iterator[SchemaProblem]:
+    keyword = error.validator
+    pointer = from_path(error.absolute_path)
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if keyword == "required":
+        match = _REQUIRED.match(error.message)
+        missing = [match.group(1)] if match else [p for p in error.validator_value if p not in instance]
+        for name in missing:
+            yield "AERP-S001", Problem(join(pointer, name), f"`{name}` is required in {_where(pointer)}")
+        return
+    if keyword == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for name in [k for k in instance if k not in schema.get("properties", {})]:
+            hint = _suggest(name, allowed) or "vendor-specific data belongs under `extensions`, with keys starting `x-`"
+            yield "AERP-S002", Problem(
+                join(pointer, name), f"`{name}` is not a member of {_where(pointer)}; allowed: {', '.join(allowed)}",
+                hint=hint,
+            )
+        return
+    if keyword == "type":
+        expected = error.validator_value
+        names = " or ".join(_SCHEMA_TYPE.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        found = _JSON_TYPE.get(type(instance), type(instance).__name__)
+        hint = None
+        if isinstance(instance, str) and expected in ("number", "integer"):
+            hint = "write the number without quotes"
+        yield "AERP-S003", Problem(pointer, f"expected {names}, found {found} `{_short(instance)}`", hint=hint)
+        return
+    if keyword in ("enum", "const"):
+        options = [str(o) for o in (error.validator_value if keyword == "enum" else [error.validator_value])]
+        hint = _suggest(str(instance), options) if isinstance(instance, str) else None
+        yield "AERP-S004", Problem(
+            pointer, f"`{_short(instance)}` is not allowed here; allowed: {', '.join(options)}", hint=hint
+        )
+        return
+    if keyword == "pattern":
+        yield "AERP-S005", Problem(
+            pointer, f"`{_short(instance)}` does not have the required form (pattern `{error.validator_value}`)"
+        )
+        return
+    if keyword == "format":
+        yield "AERP-S005", Problem(
+            pointer, f"`{_short(instance)}` is not a valid {error.validator_value}",
+            hint="dates are written YYYY-MM-DD" if error.validator_value == "date" else None,
+        )
+        return
+    if keyword == "minLength":
+        yield "AERP-S005", Problem(pointer, "the value is empty" if not instance else
+                                   f"the value is shorter than {error.validator_value} characters")
+        return
+    if keyword == "maxLength":
+        yield "AERP-S005", Problem(pointer, f"the value is longer than {error.validator_value} characters")
+        return
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf"):
+        relation = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
+                    "exclusiveMaximum": "less than", "multipleOf": "a multiple of"}[keyword]
+        yield "AERP-S006", Problem(pointer, f"{_short(instance)} is out of range: it must be {relation} "
+                                   f"{error.validator_value}")
+        return
+    if keyword == "contains" and isinstance(error.validator_value, dict) and "const" in error.validator_value:
+        yield "AERP-S007", Problem(pointer, f"{_where(pointer)} must include `{error.validator_value['const']}`")
+        return
+    if keyword == "propertyNames":
+        yield "AERP-S007", Problem(pointer, f"a key of {_where(pointer)} has a form the schema does not allow: "
+                                   f"{error.message}")
+        return
+    detail = {"minItems": f"needs at least {error.validator_value} item(s)",
+              "maxItems": f"may hold at most {error.validator_value} items",
+              "uniqueItems": "lists an item twice",
+              "minProperties": f"needs at least {error.validator_value} member(s)",
+              "maxProperties": f"may hold at most {error.validator_value} members"}.get(keyword, error.message)
+    yield "AERP-S007", Problem(pointer, f"{_where(pointer)} {detail}")
+
+
+def validate(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
+    """Every schema defect of ``data``, each once, in document order of the errors."""
+    seen: set[tuple[str, str]] = set()
+    for error in _validator(protocol.version).iter_errors(data):
+        for claimed in (explain(error, protocol) for explain in EXPLAINERS):
+            if claimed is not None:
+                key = (claimed[0], claimed[1].pointer)
+                if key not in seen:
+                    seen.add(key)
+                    yield claimed
+                break
+        else:
+            for check_id, problem in _problems(error):
+                key = (check_id, problem.pointer)
+                if key not in seen:
+                    seen.add(key)
+                    yield check_id, problem

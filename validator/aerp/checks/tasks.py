@@ -1,0 +1,71 @@
+"""Tasks, datasets and size classes: a result is comparable only on the task's own data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from aerp.findings import Severity
+from aerp.registry import Context, Problem, check
+
+
+@check("AERP-T001", Severity.ERROR, "REQ-TASK-2",
+       "The dataset is the task's AERP dataset (a warning in the open division).",
+       inputs=("/task", "/division", "/dataset/repository"))
+def dataset_of_task(ctx: Context) -> Iterator[Problem]:
+    task = ctx.data["task"]
+    expected = ctx.params["tasks"][task]["dataset"]
+    found = ctx.data["dataset"]["repository"]
+    if found != expected:
+        yield Problem(
+            "/dataset/repository",
+            f"the dataset of `{task}` is `{expected}`, not `{found}`",
+            hint=f"set dataset.repository to {expected}",
+            severity=None if ctx.closed else Severity.WARNING,
+        )
+
+
+@check("AERP-T002", Severity.ERROR, "REQ-TASK-4",
+       "Closed division: the full dataset is used, in every repetition.",
+       inputs=("/task", "/division", "/dataset/queries", "/results/repetitions/*/queries"))
+def full_dataset(ctx: Context) -> Iterator[Problem]:
+    if not ctx.closed:
+        return
+    task = ctx.data["task"]
+    expected = ctx.params["tasks"][task]["queries"]
+    declared = ctx.data["dataset"]["queries"]
+    if declared != expected:
+        yield Problem("/dataset/queries",
+                      f"the closed division runs all {expected} queries of `{task}`; the dataset declares {declared}")
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        if repetition["queries"] != expected:
+            yield Problem(f"/results/repetitions/{index}/queries",
+                          f"repetition {index + 1} processed {repetition['queries']} queries; "
+                          f"the closed division processes all {expected}")
+
+
+@check("AERP-T003", Severity.ERROR, "REQ-CLASS-1",
+       "A text-generation submission declares its size class; other tasks declare none.",
+       inputs=("/task", "/model/class"))
+def class_declared(ctx: Context) -> Iterator[Problem]:
+    task = ctx.data["task"]
+    has_classes = ctx.params["tasks"][task]["classes"]
+    declared = ctx.data["model"].get("class")
+    names = ", ".join(ctx.params["classes"])
+    if has_classes and declared is None:
+        yield Problem("/model", f"`{task}` is rated per size class: `model.class` is required ({names})",
+                      hint="A up to 20 B parameters, B up to 66 B, C above")
+    elif not has_classes and declared is not None:
+        yield Problem("/model/class", f"size classes apply to text-generation only, not to `{task}`",
+                      hint="remove model.class")
+
+
+@check("AERP-T004", Severity.ERROR, "REQ-RUN-7",
+       "The results list exactly as many repetitions as run.repetitions declares.",
+       inputs=("/run/repetitions", "/results/repetitions"))
+def repetitions_listed(ctx: Context) -> Iterator[Problem]:
+    declared = ctx.data["run"]["repetitions"]
+    listed = len(ctx.data["results"]["repetitions"])
+    if declared != listed:
+        yield Problem("/results/repetitions",
+                      f"run.repetitions declares {declared} repetition(s) but the results list {listed}",
+                      hint="report every repetition, including those you would rather not")

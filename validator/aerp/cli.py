@@ -1,0 +1,150 @@
+"""The ``aerp`` command: a thin click layer over the pipeline and the renderers.
+
+Exit codes: 0 every file conformant; 1 a file non-conformant or unreadable; 2 a usage
+error; 3 the validator itself failed (a bug: it says so and asks for a report).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from aerp import __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+ISSUES = "https://github.com/aerp-protocol/aerp/issues"
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into exit 3 with a plain explanation."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            _bug(exc)
+
+
+def _bug(exc: BaseException) -> None:
+    click.echo(
+        f"aerp: internal error: {type(exc).__name__}: {exc}\n"
+        f"This is a bug in the validator, not in your file. Please report it at {ISSUES}",
+        err=True,
+    )
+    if os.environ.get("AERP_DEBUG"):
+        traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+    else:
+        click.echo("(set AERP_DEBUG=1 to print the traceback)", err=True)
+    sys.exit(EXIT_BUG)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="aerp", message="%(prog)s %(version)s")
+def main() -> None:
+    """AERP, the AI Energy Rating Protocol: validate energy results of AI models.
+
+    \b
+    aerp validate FILE|FOLDER...   check submissions against the protocol
+    aerp checks                    list every check, its requirement and severity
+    aerp schema                    print the JSON Schema of a submission
+    """
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option("--timestamp", help="The report's timestamp (ISO 8601), fixed for reproducible reports.")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse files larger than this many bytes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text output).")
+def validate(paths: tuple[str, ...], fmt: str, output_file: str | None, timestamp: str | None,
+             max_bytes: int | None, quiet: bool) -> None:
+    """Validate submissions: files, or folders searched for *.yaml, *.yml and *.json.
+
+    Prints every finding as PATH:LINE:COL: SEVERITY CHECK-ID MESSAGE [REQUIREMENT] and a
+    summary. Exit 0 when every file is conformant, 1 when any is not, 2 on a usage error.
+    """
+    from dataclasses import replace
+
+    from aerp.discover import discover
+    from aerp.findings import Verdict
+    from aerp.pipeline import default_limits, validate_file
+    from aerp.render import Run, renderer
+
+    limits = default_limits()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    if timestamp is not None:
+        try:
+            _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"{timestamp!r} is not an ISO 8601 date-time", param_hint="--timestamp") from None
+    files = discover(paths)
+    if not files:
+        raise click.UsageError("no submission files found (folders are searched for *.yaml, *.yml, *.json)")
+    results = [validate_file(path, name, limits) for path, name in files]
+    run = Run(results=results, tool_version=__version__, timestamp=timestamp or _now(),
+              color=output_file is None and fmt == "text" and sys.stdout.isatty())
+    if quiet and fmt == "text":
+        run = Run(results=[], tool_version=__version__, timestamp=run.timestamp)
+        for result in results:
+            run.results.append(result)
+        text = renderer("text")(run).splitlines()[-1] + "\n"
+    else:
+        text = renderer(fmt)(run)
+    if output_file:
+        with open(output_file, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    else:
+        click.echo(text, nl=False, color=run.color)
+    bad = any(r.verdict is not Verdict.CONFORMANT for r in results)
+    sys.exit(EXIT_INVALID if bad else EXIT_OK)
+
+
+@main.command("checks")
+@click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_checks(fmt: str) -> None:
+    """List every check: id, severity, the requirement it enforces, and what it verifies."""
+    from aerp.registry import all_checks
+
+    entries = all_checks()
+    if fmt == "json":
+        click.echo(json.dumps([{"id": c.id, "severity": c.severity.value, "requirement": c.requirement,
+                                "stage": c.stage, "summary": c.summary, "retired": c.retired}
+                               for c in entries], indent=2))
+        return
+    for entry in entries:
+        click.echo(f"{entry.id}  {entry.severity.value:<7}  {entry.requirement:<14}  {entry.summary}")
+
+
+@main.command()
+@click.option("--aerp-version", "version", default=None, metavar="X.Y",
+              help="The protocol version (default: the newest).")
+@click.option("--report", is_flag=True, help="Print the schema of the JSON report instead.")
+def schema(version: str | None, report: bool) -> None:
+    """Print the JSON Schema of a submission (or of the validator's JSON report)."""
+    from aerp.protocol import data_root, minor_versions
+
+    versions = minor_versions()
+    chosen = version or versions[-1]
+    if chosen.count(".") == 2:
+        chosen = chosen.rsplit(".", 1)[0]
+    if chosen not in versions:
+        raise click.BadParameter(f"{version!r} is not a supported version; supported: {', '.join(versions)}",
+                                 param_hint="--aerp-version")
+    name = "report" if report else "submission"
+    click.echo((data_root() / "schemas" / chosen / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
