@@ -29,7 +29,7 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             _bug(exc)
 
 
@@ -64,15 +64,26 @@ def _now() -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output-file", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
 @click.option("--timestamp", help="The report's timestamp (ISO 8601), fixed for reproducible reports.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse files larger than this many bytes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text output).")
-def validate(paths: tuple[str, ...], fmt: str, output_file: str | None, timestamp: str | None,
-             max_bytes: int | None, quiet: bool) -> None:
+def validate(
+    paths: tuple[str, ...], fmt: str, output_file: str | None, timestamp: str | None, max_bytes: int | None, quiet: bool
+) -> None:
     """Validate submissions: files, or folders searched for *.yaml, *.yml and *.json.
 
     Prints every finding as PATH:LINE:COL: SEVERITY CHECK-ID MESSAGE [REQUIREMENT] and a
@@ -97,8 +108,12 @@ def validate(paths: tuple[str, ...], fmt: str, output_file: str | None, timestam
     if not files:
         raise click.UsageError("no submission files found (folders are searched for *.yaml, *.yml, *.json)")
     results = [validate_file(path, name, limits) for path, name in files]
-    run = Run(results=results, tool_version=__version__, timestamp=timestamp or _now(),
-              color=output_file is None and fmt == "text" and sys.stdout.isatty())
+    run = Run(
+        results=results,
+        tool_version=__version__,
+        timestamp=timestamp or _now(),
+        color=output_file is None and fmt == "text" and sys.stdout.isatty(),
+    )
     if quiet and fmt == "text":
         run = Run(results=[], tool_version=__version__, timestamp=run.timestamp)
         for result in results:
@@ -123,17 +138,31 @@ def list_checks(fmt: str) -> None:
 
     entries = all_checks()
     if fmt == "json":
-        click.echo(json.dumps([{"id": c.id, "severity": c.severity.value, "requirement": c.requirement,
-                                "stage": c.stage, "summary": c.summary, "retired": c.retired}
-                               for c in entries], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": c.id,
+                        "severity": c.severity.value,
+                        "requirement": c.requirement,
+                        "stage": c.stage,
+                        "summary": c.summary,
+                        "retired": c.retired,
+                    }
+                    for c in entries
+                ],
+                indent=2,
+            )
+        )
         return
     for entry in entries:
         click.echo(f"{entry.id}  {entry.severity.value:<7}  {entry.requirement:<14}  {entry.summary}")
 
 
 @main.command()
-@click.option("--aerp-version", "version", default=None, metavar="X.Y",
-              help="The protocol version (default: the newest).")
+@click.option(
+    "--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: the newest)."
+)
 @click.option("--report", is_flag=True, help="Print the schema of the JSON report instead.")
 def schema(version: str | None, report: bool) -> None:
     """Print the JSON Schema of a submission (or of the validator's JSON report)."""
@@ -144,7 +173,8 @@ def schema(version: str | None, report: bool) -> None:
     if chosen.count(".") == 2:
         chosen = chosen.rsplit(".", 1)[0]
     if chosen not in versions:
-        raise click.BadParameter(f"{version!r} is not a supported version; supported: {', '.join(versions)}",
-                                 param_hint="--aerp-version")
+        raise click.BadParameter(
+            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
+        )
     name = "report" if report else "submission"
     click.echo((data_root() / "schemas" / chosen / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)

@@ -9,6 +9,7 @@ finding asks for one: files without findings never pay for it.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import math
 import re
@@ -34,7 +35,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in result:
             raise _Refused(
-                "AERP-L005", f"duplicate key `{key}` in the same object", json.dumps(key),
+                "AERP-L005",
+                f"duplicate key `{key}` in the same object",
+                json.dumps(key),
                 hint="JSON readers keep only one of the values; remove or rename the other",
             )
         result[key] = value
@@ -42,8 +45,9 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _constant(name: str) -> Any:
-    raise _Refused("AERP-L009", f"numbers must be finite; `{name}` is not JSON", name,
-                   hint="NaN and infinity are not measurements")
+    raise _Refused(
+        "AERP-L009", f"numbers must be finite; `{name}` is not JSON", name, hint="NaN and infinity are not measurements"
+    )
 
 
 def _float(text: str) -> float:
@@ -51,8 +55,12 @@ def _float(text: str) -> float:
         raise _Refused("AERP-L011", f"a number written with {len(text)} characters exceeds the limit", text[:20])
     value = float(text)
     if not math.isfinite(value):
-        raise _Refused("AERP-L009", f"the number {text} is too large to be finite", text,
-                       hint="check the unit: a larger unit gives a smaller number")
+        raise _Refused(
+            "AERP-L009",
+            f"the number {text} is too large to be finite",
+            text,
+            hint="check the unit: a larger unit gives a smaller number",
+        )
     return value
 
 
@@ -65,8 +73,7 @@ def _int(text: str) -> int:
 def read_json(text: str, limits: Limits) -> Document:
     locate = _Locator(text)
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant,
-                          parse_float=_float, parse_int=_int)
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, parse_int=_int)
     except _Refused as refused:
         raise LoadError(refused.check, refused.message, *locate.token(refused.token), hint=refused.hint) from None
     except json.JSONDecodeError as exc:
@@ -107,10 +114,8 @@ class _Locator:
 
     def all(self) -> dict[str, Position]:
         positions: dict[str, Position] = {}
-        try:
-            self._walk(positions)
-        except (IndexError, ValueError, RecursionError):
-            pass  # a partial map still locates what it reached
+        with contextlib.suppress(IndexError, ValueError, RecursionError):
+            self._walk(positions)  # a partial map still locates what it reached
         positions.setdefault("", (1, 1))
         return positions
 

@@ -26,9 +26,7 @@ Position = tuple[int, int]
 class LoadError(Exception):
     """The file could not be read as a submission; names the load check it breaks."""
 
-    def __init__(
-        self, check: str, message: str, line: int = 1, column: int = 1, hint: str | None = None
-    ) -> None:
+    def __init__(self, check: str, message: str, line: int = 1, column: int = 1, hint: str | None = None) -> None:
         super().__init__(message)
         self.check = check
         self.message = message
@@ -111,9 +109,7 @@ def decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("AERP-L002", "the file is UTF-16; submissions are UTF-8", hint="re-save the file as UTF-8")
     if content.startswith(b"\xef\xbb\xbf"):
-        raise LoadError(
-            "AERP-L002", "the file starts with a byte order mark", hint="save it as UTF-8 without BOM"
-        )
+        raise LoadError("AERP-L002", "the file starts with a byte order mark", hint="save it as UTF-8 without BOM")
     nul = content.find(b"\x00")
     if nul >= 0:
         line, column = _line_col_at(content, nul)
@@ -122,9 +118,7 @@ def decode(content: bytes) -> str:
         return content.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col_at(content, exc.start)
-        raise LoadError(
-            "AERP-L002", f"the file is not valid UTF-8 (byte offset {exc.start})", line, column
-        ) from None
+        raise LoadError("AERP-L002", f"the file is not valid UTF-8 (byte offset {exc.start})", line, column) from None
 
 
 def guess_format(path: Path, text: str) -> str:

@@ -43,8 +43,9 @@ def _finding(check_id: str, problem: Problem, document: Document | None) -> Find
 
 def _load_failure(path: str, digest: str | None, error: LoadError) -> FileResult:
     entry = REGISTRY[error.check]
-    finding = Finding(error.check, entry.severity, "", error.message, entry.requirement,
-                      error.line, error.column, error.hint)
+    finding = Finding(
+        error.check, entry.severity, "", error.message, entry.requirement, error.line, error.column, error.hint
+    )
     return FileResult(path=path, sha256=digest, findings=[finding], loaded=False)
 
 
@@ -69,8 +70,12 @@ def validate_file(path: Path, display: str | None = None, limits: Limits | None 
 def _facts(data: dict[str, Any]) -> dict[str, Any]:
     """What a report shows of a submission, where the document states it plainly."""
     model = data.get("model") if isinstance(data.get("model"), dict) else {}
-    facts = {"task": data.get("task"), "division": data.get("division"),
-             "model": model.get("repository"), "class": model.get("class")}
+    facts = {
+        "task": data.get("task"),
+        "division": data.get("division"),
+        "model": model.get("repository"),
+        "class": model.get("class"),
+    }
     return {k: v for k, v in facts.items() if isinstance(v, str)}
 
 

@@ -27,15 +27,13 @@ def data_root() -> Path:
     for candidate in (_PACKAGE_DIR, _PACKAGE_DIR.parent.parent):
         if (candidate / "spec").is_dir() and (candidate / "schemas").is_dir():
             return candidate
-    raise RuntimeError(
-        f"the AERP specification data is missing: no spec/ and schemas/ beside {_PACKAGE_DIR}"
-    )
+    raise RuntimeError(f"the AERP specification data is missing: no spec/ and schemas/ beside {_PACKAGE_DIR}")
 
 
 def _yaml(path: Path) -> Any:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open("rb") as stream:
-        return yaml.load(stream, Loader=loader)  # noqa: S506 - trusted data shipped with the package
+        return yaml.load(stream, Loader=loader)
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ class Protocol:
         return data_root() / "schemas" / self.version / f"{name}.schema.json"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _annex(folder: Path, name: str) -> Any:
     return _yaml(folder / f"{name}.yaml")
 
@@ -87,7 +85,7 @@ def minor_versions() -> list[str]:
     return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_minor(minor: str) -> Protocol:
     folder = data_root() / "spec" / minor
     params = _yaml(folder / "protocol.yaml")

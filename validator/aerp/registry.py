@@ -115,7 +115,7 @@ def _segments(pointer: str) -> list[str]:
 
 def overlaps(pattern: str, pointer: str) -> bool:
     """True when one of the two pointers lies on the path of the other (``*`` matches any token)."""
-    for left, right in zip(_segments(pattern), _segments(pointer)):
+    for left, right in zip(_segments(pattern), _segments(pointer), strict=False):
         if left != right and left != "*" and right != "*":
             return False
     return True

@@ -29,7 +29,7 @@ def _mark(event: Any) -> Position:
 
 
 class _Frame:
-    __slots__ = ("container", "pointer", "key", "key_position")
+    __slots__ = ("container", "key", "key_position", "pointer")
 
     def __init__(self, container: Any, pointer: str) -> None:
         self.container = container
@@ -61,12 +61,16 @@ def _scalar(event: Any) -> Any:
         return _CORE_BOOL[value]
     if value == _MERGE_KEY:
         raise LoadError(
-            "AERP-L006", "YAML merge keys (<<) are not allowed", *_mark(event),
+            "AERP-L006",
+            "YAML merge keys (<<) are not allowed",
+            *_mark(event),
             hint="write the members out in full",
         )
     if _CORE_NONFINITE.match(value):
         raise LoadError(
-            "AERP-L009", f"numbers must be finite; `{value}` is not", *_mark(event),
+            "AERP-L009",
+            f"numbers must be finite; `{value}` is not",
+            *_mark(event),
             hint="NaN and infinity are not measurements",
         )
     is_int = _CORE_INT.match(value)
@@ -80,7 +84,9 @@ def _scalar(event: Any) -> Any:
         number = float(value)
         if not math.isfinite(number):
             raise LoadError(
-                "AERP-L009", f"the number {value} is too large to be finite", *_mark(event),
+                "AERP-L009",
+                f"the number {value} is too large to be finite",
+                *_mark(event),
                 hint="check the unit: a larger unit gives a smaller number",
             )
         return number
@@ -104,7 +110,9 @@ def read_yaml(text: str, limits: Limits) -> Document:
                 documents += 1
                 if documents > 1:
                     raise LoadError(
-                        "AERP-L010", "the file holds more than one YAML document", *_mark(event),
+                        "AERP-L010",
+                        "the file holds more than one YAML document",
+                        *_mark(event),
                         hint="one submission per file; remove the second `---`",
                     )
                 continue
@@ -112,7 +120,9 @@ def read_yaml(text: str, limits: Limits) -> Document:
                 continue
             if isinstance(event, yaml.AliasEvent):
                 raise LoadError(
-                    "AERP-L006", f"YAML aliases are not allowed (`*{event.anchor}`)", *_mark(event),
+                    "AERP-L006",
+                    f"YAML aliases are not allowed (`*{event.anchor}`)",
+                    *_mark(event),
                     hint="write the value out in full",
                 )
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -125,12 +135,16 @@ def read_yaml(text: str, limits: Limits) -> Document:
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
                 raise LoadError(
-                    "AERP-L006", f"YAML anchors are not allowed (`&{anchor}`)", *_mark(event),
+                    "AERP-L006",
+                    f"YAML anchors are not allowed (`&{anchor}`)",
+                    *_mark(event),
                     hint="write each value out in full",
                 )
             if getattr(event, "tag", None) is not None:
                 raise LoadError(
-                    "AERP-L007", f"YAML tags are not allowed (`{event.tag}`)", *_mark(event),
+                    "AERP-L007",
+                    f"YAML tags are not allowed (`{event.tag}`)",
+                    *_mark(event),
                     hint="remove the tag; quote the value if it must be a string",
                 )
             nodes += 1
@@ -155,9 +169,7 @@ def read_yaml(text: str, limits: Limits) -> Document:
                     root, have_root = value, True
                 continue
             if len(stack) >= limits.max_depth:
-                raise LoadError(
-                    "AERP-L011", f"the document nests deeper than {limits.max_depth} levels", *_mark(event)
-                )
+                raise LoadError("AERP-L011", f"the document nests deeper than {limits.max_depth} levels", *_mark(event))
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             if parent is None or not isinstance(parent.container, dict):
                 positions[pointer] = _mark(event)
@@ -166,6 +178,8 @@ def read_yaml(text: str, limits: Limits) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        if "nesting depth" in problem:  # libyaml's own bound on flow nesting
+            raise LoadError("AERP-L011", f"the document nests too deeply: {problem}", line, column) from None
         raise LoadError("AERP-L004", f"YAML syntax error: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise LoadError("AERP-L004", f"YAML syntax error: {exc}") from None
@@ -185,14 +199,18 @@ def _key(event: Any, frame: _Frame, limits: Limits) -> str:
     key = _scalar(event)
     if not isinstance(key, str):
         raise LoadError(
-            "AERP-L008", f"mapping keys must be strings; `{event.value}` is read as {_KIND.get(type(key), 'a non-string')}",
-            *_mark(event), hint=f'quote the key: "{event.value}"',
+            "AERP-L008",
+            f"mapping keys must be strings; `{event.value}` is read as {_KIND.get(type(key), 'a non-string')}",
+            *_mark(event),
+            hint=f'quote the key: "{event.value}"',
         )
     if len(key) > limits.max_string_length:
         raise LoadError("AERP-L011", "a key is longer than the string limit", *_mark(event))
     if key in frame.container:
         raise LoadError(
-            "AERP-L005", f"duplicate key `{key}` in the same mapping", *_mark(event),
+            "AERP-L005",
+            f"duplicate key `{key}` in the same mapping",
+            *_mark(event),
             hint="YAML readers keep only one of the values; remove or rename the other",
         )
     return key

@@ -46,10 +46,24 @@ _KEYWORD_CHECK = {
     "exclusiveMaximum": "AERP-S006",
     "multipleOf": "AERP-S006",
 }
-_JSON_TYPE = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
-              float: "a number", type(None): "null"}
-_SCHEMA_TYPE = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "a boolean",
-                "integer": "an integer", "number": "a number", "null": "null"}
+_JSON_TYPE = {
+    dict: "a mapping",
+    list: "a list",
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    type(None): "null",
+}
+_SCHEMA_TYPE = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "boolean": "a boolean",
+    "integer": "an integer",
+    "number": "a number",
+    "null": "null",
+}
 
 # (check id, pointer, message, hint); explainers return None to leave the error alone.
 SchemaProblem = tuple[str, Problem]
@@ -63,7 +77,7 @@ def explainer(function: Explainer) -> Explainer:
     return function
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator(version: str) -> Any:
     from jsonschema import Draft202012Validator
     from referencing import Registry
@@ -116,9 +130,13 @@ def _problems(error: Any) -> Iterator[SchemaProblem]:
         allowed = list(schema.get("properties", {}))
         for name in [k for k in instance if k not in schema.get("properties", {})]:
             hint = _suggest(name, allowed) or "vendor-specific data belongs under `extensions`, with keys starting `x-`"
-            yield "AERP-S002", Problem(
-                join(pointer, name), f"`{name}` is not a member of {_where(pointer)}; allowed: {', '.join(allowed)}",
-                hint=hint,
+            yield (
+                "AERP-S002",
+                Problem(
+                    join(pointer, name),
+                    f"`{name}` is not a member of {_where(pointer)}; allowed: {', '.join(allowed)}",
+                    hint=hint,
+                ),
             )
         return
     if keyword == "type":
@@ -133,46 +151,72 @@ def _problems(error: Any) -> Iterator[SchemaProblem]:
     if keyword in ("enum", "const"):
         options = [str(o) for o in (error.validator_value if keyword == "enum" else [error.validator_value])]
         hint = _suggest(str(instance), options) if isinstance(instance, str) else None
-        yield "AERP-S004", Problem(
-            pointer, f"`{_short(instance)}` is not allowed here; allowed: {', '.join(options)}", hint=hint
+        yield (
+            "AERP-S004",
+            Problem(pointer, f"`{_short(instance)}` is not allowed here; allowed: {', '.join(options)}", hint=hint),
         )
         return
     if keyword == "pattern":
-        yield "AERP-S005", Problem(
-            pointer, f"`{_short(instance)}` does not have the required form (pattern `{error.validator_value}`)"
+        yield (
+            "AERP-S005",
+            Problem(
+                pointer, f"`{_short(instance)}` does not have the required form (pattern `{error.validator_value}`)"
+            ),
         )
         return
     if keyword == "format":
-        yield "AERP-S005", Problem(
-            pointer, f"`{_short(instance)}` is not a valid {error.validator_value}",
-            hint="dates are written YYYY-MM-DD" if error.validator_value == "date" else None,
+        yield (
+            "AERP-S005",
+            Problem(
+                pointer,
+                f"`{_short(instance)}` is not a valid {error.validator_value}",
+                hint="dates are written YYYY-MM-DD" if error.validator_value == "date" else None,
+            ),
         )
         return
     if keyword == "minLength":
-        yield "AERP-S005", Problem(pointer, "the value is empty" if not instance else
-                                   f"the value is shorter than {error.validator_value} characters")
+        yield (
+            "AERP-S005",
+            Problem(
+                pointer,
+                "the value is empty"
+                if not instance
+                else f"the value is shorter than {error.validator_value} characters",
+            ),
+        )
         return
     if keyword == "maxLength":
         yield "AERP-S005", Problem(pointer, f"the value is longer than {error.validator_value} characters")
         return
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum", "multipleOf"):
-        relation = {"minimum": "at least", "exclusiveMinimum": "more than", "maximum": "at most",
-                    "exclusiveMaximum": "less than", "multipleOf": "a multiple of"}[keyword]
-        yield "AERP-S006", Problem(pointer, f"{_short(instance)} is out of range: it must be {relation} "
-                                   f"{error.validator_value}")
+        relation = {
+            "minimum": "at least",
+            "exclusiveMinimum": "more than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+            "multipleOf": "a multiple of",
+        }[keyword]
+        yield (
+            "AERP-S006",
+            Problem(pointer, f"{_short(instance)} is out of range: it must be {relation} {error.validator_value}"),
+        )
         return
     if keyword == "contains" and isinstance(error.validator_value, dict) and "const" in error.validator_value:
         yield "AERP-S007", Problem(pointer, f"{_where(pointer)} must include `{error.validator_value['const']}`")
         return
     if keyword == "propertyNames":
-        yield "AERP-S007", Problem(pointer, f"a key of {_where(pointer)} has a form the schema does not allow: "
-                                   f"{error.message}")
+        yield (
+            "AERP-S007",
+            Problem(pointer, f"a key of {_where(pointer)} has a form the schema does not allow: {error.message}"),
+        )
         return
-    detail = {"minItems": f"needs at least {error.validator_value} item(s)",
-              "maxItems": f"may hold at most {error.validator_value} items",
-              "uniqueItems": "lists an item twice",
-              "minProperties": f"needs at least {error.validator_value} member(s)",
-              "maxProperties": f"may hold at most {error.validator_value} members"}.get(keyword, error.message)
+    detail = {
+        "minItems": f"needs at least {error.validator_value} item(s)",
+        "maxItems": f"may hold at most {error.validator_value} items",
+        "uniqueItems": "lists an item twice",
+        "minProperties": f"needs at least {error.validator_value} member(s)",
+        "maxProperties": f"may hold at most {error.validator_value} members",
+    }.get(keyword, error.message)
     yield "AERP-S007", Problem(pointer, f"{_where(pointer)} {detail}")
 
 

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from aerp.checks.schema import SchemaProblem, explainer
 from aerp.findings import Severity
+from aerp.protocol import Protocol
 from aerp.registry import Context, Problem, check
 
 
-@check("AERP-T001", Severity.ERROR, "REQ-TASK-2",
-       "The dataset is the task's AERP dataset (a warning in the open division).",
-       inputs=("/task", "/division", "/dataset/repository"))
+@explainer
+def task_alias(error: Any, protocol: Protocol) -> SchemaProblem | None:
+    """`image_captioning` is the AI Energy Score's file name of `image-to-text`: say so."""
+    if error.validator != "enum" or list(error.absolute_path) != ["task"] or not isinstance(error.instance, str):
+        return None
+    for name, task in protocol.tasks.items():
+        if error.instance in task.get("aliases", ()):
+            return "AERP-S004", Problem(
+                "/task",
+                f"`{error.instance}` is the AI Energy Score's name of a task; AERP names tasks by their "
+                "Hugging Face pipeline tag",
+                hint=f"write `{name}`",
+            )
+    return None
+
+
+@check(
+    "AERP-T001",
+    Severity.ERROR,
+    "REQ-TASK-2",
+    "The dataset is the task's AERP dataset (a warning in the open division).",
+    inputs=("/task", "/division", "/dataset/repository"),
+)
 def dataset_of_task(ctx: Context) -> Iterator[Problem]:
     task = ctx.data["task"]
     expected = ctx.params["tasks"][task]["dataset"]
@@ -24,9 +47,13 @@ def dataset_of_task(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@check("AERP-T002", Severity.ERROR, "REQ-TASK-4",
-       "Closed division: the full dataset is used, in every repetition.",
-       inputs=("/task", "/division", "/dataset/queries", "/results/repetitions/*/queries"))
+@check(
+    "AERP-T002",
+    Severity.ERROR,
+    "REQ-TASK-4",
+    "Closed division: the full dataset is used, in every repetition.",
+    inputs=("/task", "/division", "/dataset/queries", "/results/repetitions/*/queries"),
+)
 def full_dataset(ctx: Context) -> Iterator[Problem]:
     if not ctx.closed:
         return
@@ -34,38 +61,56 @@ def full_dataset(ctx: Context) -> Iterator[Problem]:
     expected = ctx.params["tasks"][task]["queries"]
     declared = ctx.data["dataset"]["queries"]
     if declared != expected:
-        yield Problem("/dataset/queries",
-                      f"the closed division runs all {expected} queries of `{task}`; the dataset declares {declared}")
+        yield Problem(
+            "/dataset/queries",
+            f"the closed division runs all {expected} queries of `{task}`; the dataset declares {declared}",
+        )
     for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
         if repetition["queries"] != expected:
-            yield Problem(f"/results/repetitions/{index}/queries",
-                          f"repetition {index + 1} processed {repetition['queries']} queries; "
-                          f"the closed division processes all {expected}")
+            yield Problem(
+                f"/results/repetitions/{index}/queries",
+                f"repetition {index + 1} processed {repetition['queries']} queries; "
+                f"the closed division processes all {expected}",
+            )
 
 
-@check("AERP-T003", Severity.ERROR, "REQ-CLASS-1",
-       "A text-generation submission declares its size class; other tasks declare none.",
-       inputs=("/task", "/model/class"))
+@check(
+    "AERP-T003",
+    Severity.ERROR,
+    "REQ-CLASS-1",
+    "A text-generation submission declares its size class; other tasks declare none.",
+    inputs=("/task", "/model/class"),
+)
 def class_declared(ctx: Context) -> Iterator[Problem]:
     task = ctx.data["task"]
     has_classes = ctx.params["tasks"][task]["classes"]
     declared = ctx.data["model"].get("class")
     names = ", ".join(ctx.params["classes"])
     if has_classes and declared is None:
-        yield Problem("/model", f"`{task}` is rated per size class: `model.class` is required ({names})",
-                      hint="A up to 20 B parameters, B up to 66 B, C above")
+        yield Problem(
+            "/model",
+            f"`{task}` is rated per size class: `model.class` is required ({names})",
+            hint="A up to 20 B parameters, B up to 66 B, C above",
+        )
     elif not has_classes and declared is not None:
-        yield Problem("/model/class", f"size classes apply to text-generation only, not to `{task}`",
-                      hint="remove model.class")
+        yield Problem(
+            "/model/class", f"size classes apply to text-generation only, not to `{task}`", hint="remove model.class"
+        )
 
 
-@check("AERP-T004", Severity.ERROR, "REQ-RUN-7",
-       "The results list exactly as many repetitions as run.repetitions declares.",
-       inputs=("/run/repetitions", "/results/repetitions"))
+@check(
+    "AERP-T004",
+    Severity.ERROR,
+    "REQ-RUN-7",
+    "The results list exactly as many repetitions as run.repetitions declares.",
+    inputs=("/run/repetitions", "/results/repetitions"),
+)
 def repetitions_listed(ctx: Context) -> Iterator[Problem]:
     declared = ctx.data["run"]["repetitions"]
     listed = len(ctx.data["results"]["repetitions"])
     if declared != listed:
-        yield Problem("/results/repetitions",
-                      f"run.repetitions declares {declared} repetition(s) but the results list {listed}",
-                      hint="report every repetition, including those you would rather not")
+        yield Problem(
+            "/results/repetitions",
+            f"run.repetitions declares {declared} repetition(s) but the results list {listed}",
+            hint="report every repetition, including those you would rather not",
+        )

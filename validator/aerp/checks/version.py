@@ -12,8 +12,11 @@ from aerp.protocol import Protocol, for_version, supported_versions
 from aerp.registry import Problem, declare
 
 declare(
-    "AERP-V001", Severity.ERROR, "REQ-VERSION-1",
-    "The submission declares, in aerp_version, a version of AERP that this validator supports.", "version",
+    "AERP-V001",
+    Severity.ERROR,
+    "REQ-VERSION-1",
+    "The submission declares, in aerp_version, a version of AERP that this validator supports.",
+    "version",
 )
 
 
@@ -26,12 +29,14 @@ def resolve_version(data: Any) -> tuple[Protocol | None, Problem | None]:
     declared = data.get("aerp_version")
     if declared is None:
         return None, Problem(
-            "", "`aerp_version` is missing: a submission names the exact AERP version it follows",
+            "",
+            "`aerp_version` is missing: a submission names the exact AERP version it follows",
             hint=f'add `aerp_version: "{supported_versions()[-1]}"`; supported: {supported}',
         )
     if not isinstance(declared, str):
         return None, Problem(
-            "/aerp_version", f"`aerp_version` must be a string such as \"{supported_versions()[-1]}\"",
+            "/aerp_version",
+            f'`aerp_version` must be a string such as "{supported_versions()[-1]}"',
             hint="quote the version: a bare 1.0 is read as a number",
         )
     protocol = for_version(declared)

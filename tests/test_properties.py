@@ -1,0 +1,102 @@
+"""Invariants stated once and checked on many generated inputs."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from conftest import conformant_files
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aerp.json_reader import read_json
+from aerp.load import Document, Limits
+from aerp.pipeline import default_limits, validate_document
+from aerp.yaml_reader import read_yaml
+
+LIMITS: Limits = default_limits()
+BASES = [
+    read_yaml(p.read_text(), LIMITS).data if p.suffix == ".yaml" else read_json(p.read_text(), LIMITS).data
+    for p in conformant_files()
+]
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> dict:
+    document = copy.deepcopy(draw(st.sampled_from(BASES)))
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(document) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = document
+        for step in path[:-1]:
+            parent = parent[step]
+        key = path[-1]
+        action = draw(st.sampled_from(["delete", "retype", "rescale", "rename", "duplicate"]))
+        if action == "delete":
+            del parent[key]
+        elif action == "retype":
+            parent[key] = draw(JSON_VALUES)
+        elif action == "rescale" and isinstance(parent[key], (int, float)) and not isinstance(parent[key], bool):
+            parent[key] = parent[key] * draw(st.sampled_from([-1, 0, 1000, 1e-3, 3600]))
+        elif action == "rename" and isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(key)
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[key]))
+    return document
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_any_mutation_of_a_valid_file_yields_a_report(document: dict) -> None:
+    result = validate_document(Document(data=document, format="json", _positions={"": (1, 1)}), "mutant.json", None)
+    assert result.verdict.value in ("conformant", "non-conformant")
+    for finding in result.findings:
+        assert finding.message and finding.requirement.startswith("REQ-") and finding.line >= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_yield_a_report(tmp_path_factory: Any, content: bytes) -> None:
+    from aerp.pipeline import validate_file
+
+    target: Path = tmp_path_factory.mktemp("bytes") / "random.yaml"
+    target.write_bytes(content)
+    result = validate_file(target)
+    assert result.verdict.value in ("conformant", "non-conformant", "unreadable")
+    assert result.findings, "random bytes are never a conformant submission"
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSON_VALUES)
+def test_any_json_document_yields_a_report(tmp_path_factory: Any, value: Any) -> None:
+    from aerp.pipeline import validate_file
+
+    target: Path = tmp_path_factory.mktemp("json") / "random.json"
+    target.write_text(json.dumps(value))
+    result = validate_file(target)
+    assert result.findings and result.verdict.value != "conformant"
