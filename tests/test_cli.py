@@ -119,3 +119,9 @@ def test_a_bug_in_a_check_exits_3_and_says_so(monkeypatch: pytest.MonkeyPatch) -
 def test_module_entry_point_from_another_directory(tmp_path: Path) -> None:
     outcome = run_subprocess("validate", str(SUITE / "conformant"), cwd=tmp_path)
     assert outcome.exit_code == 0, outcome.stdout + outcome.stderr
+
+
+def test_quiet_prints_only_the_summary() -> None:
+    outcome = run_cli("validate", "-q", str(SUITE / "non-conformant"))
+    assert outcome.exit_code == 1
+    assert len(outcome.stdout.strip().splitlines()) == 1 and "non-conformant" in outcome.stdout

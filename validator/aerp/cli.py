@@ -114,13 +114,9 @@ def validate(
         timestamp=timestamp or _now(),
         color=output_file is None and fmt == "text" and sys.stdout.isatty(),
     )
+    text = renderer(fmt)(run)
     if quiet and fmt == "text":
-        run = Run(results=[], tool_version=__version__, timestamp=run.timestamp)
-        for result in results:
-            run.results.append(result)
-        text = renderer("text")(run).splitlines()[-1] + "\n"
-    else:
-        text = renderer(fmt)(run)
+        text = text.splitlines()[-1] + "\n"
     if output_file:
         with open(output_file, "w", encoding="utf-8") as stream:
             stream.write(text)

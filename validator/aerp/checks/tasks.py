@@ -27,23 +27,46 @@ def task_alias(error: Any, protocol: Protocol) -> SchemaProblem | None:
     return None
 
 
+def _other_dataset(ctx: Context) -> Problem | None:
+    task = ctx.data["task"]
+    expected = ctx.params["tasks"][task]["dataset"]
+    found = ctx.data["dataset"]["repository"]
+    if found == expected:
+        return None
+    return Problem(
+        "/dataset/repository",
+        f"the dataset of `{task}` is `{expected}`, not `{found}`",
+        hint=f"set dataset.repository to {expected}",
+    )
+
+
 @check(
     "AERP-T001",
     Severity.ERROR,
     "REQ-TASK-2",
-    "The dataset is the task's AERP dataset (a warning in the open division).",
+    "Closed division: the dataset is the task's AERP dataset.",
     inputs=("/task", "/division", "/dataset/repository"),
 )
 def dataset_of_task(ctx: Context) -> Iterator[Problem]:
-    task = ctx.data["task"]
-    expected = ctx.params["tasks"][task]["dataset"]
-    found = ctx.data["dataset"]["repository"]
-    if found != expected:
+    problem = _other_dataset(ctx) if ctx.closed else None
+    if problem:
+        yield problem
+
+
+@check(
+    "AERP-T005",
+    Severity.WARNING,
+    "REQ-TASK-5",
+    "Open division: the dataset should be the task's AERP dataset, so that results compare.",
+    inputs=("/task", "/division", "/dataset/repository"),
+)
+def open_dataset_of_task(ctx: Context) -> Iterator[Problem]:
+    problem = None if ctx.closed else _other_dataset(ctx)
+    if problem:
         yield Problem(
-            "/dataset/repository",
-            f"the dataset of `{task}` is `{expected}`, not `{found}`",
-            hint=f"set dataset.repository to {expected}",
-            severity=None if ctx.closed else Severity.WARNING,
+            problem.pointer,
+            f"{problem.message}: the result will not compare with other results of its task",
+            hint=problem.hint,
         )
 
 
