@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SUITE, conformant_files, run_cli, run_subprocess
 from jsonschema import Draft202012Validator
 
 from aerp import __version__
 from aerp.protocol import data_root
+from conftest import SUITE, conformant_files, run_cli, run_subprocess
 
 TEXT_LINE = re.compile(
     r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_subprocess
 
 from aerp.json_reader import read_json
 from aerp.load import Limits, LoadError
 from aerp.pipeline import default_limits, validate_file
 from aerp.yaml_reader import read_yaml
+from conftest import run_subprocess
 
 LIMITS = Limits(max_bytes=1 << 20, max_depth=64, max_nodes=10_000, max_string_length=1000)
 

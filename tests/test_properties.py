@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import conformant_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ from aerp.json_reader import read_json
 from aerp.load import Document, Limits
 from aerp.pipeline import default_limits, validate_document
 from aerp.yaml_reader import read_yaml
+from conftest import conformant_files
 
 LIMITS: Limits = default_limits()
 BASES = [

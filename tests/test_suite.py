@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from conftest import SUITE, load_manifest, run_cli
 
 MANIFEST = load_manifest()

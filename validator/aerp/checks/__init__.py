@@ -3,6 +3,6 @@
 Importing this package registers them all in :data:`aerp.registry.REGISTRY`.
 """
 
-from aerp.checks import load, measurement, schema, tasks, version
+from aerp.checks import consistency, load, measurement, schema, tasks, units, version
 
-__all__ = ["load", "measurement", "schema", "tasks", "version"]
+__all__ = ["consistency", "load", "measurement", "schema", "tasks", "units", "version"]

@@ -1,0 +1,136 @@
+"""Units: every quantity uses an allowed, case-exact symbol of its dimension, and is positive.
+
+Where a quantity stands is read from the schema itself (every ``$ref`` to a dimension's
+``$defs`` entry), so a new quantity in a later schema is checked without a code change.
+A unit the schema's enum rejects is explained here instead of by the generic enum message:
+one defect, one finding, and that finding says how to fix it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from aerp.checks.schema import SchemaProblem, explainer
+from aerp.findings import Severity
+from aerp.places import describe
+from aerp.protocol import Protocol
+from aerp.quantities import explain, vocabulary
+from aerp.registry import Context, Problem, check, declare
+
+E = Severity.ERROR
+declare("AERP-U001", E, "REQ-UNITS-2", "Unit symbols are written with the exact case (kWh, not kwh or KWh).", "schema")
+declare(
+    "AERP-U002",
+    E,
+    "REQ-UNITS-2",
+    "A quantity's unit belongs to its dimension (no power where an energy is due).",
+    "schema",
+)
+declare(
+    "AERP-U003", E, "REQ-UNITS-2", "A quantity's unit is one of the symbols AERP allows for its dimension.", "schema"
+)
+
+
+@functools.cache
+def quantity_patterns(version: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(pointer pattern as tokens, dimension) for every quantity the schema defines."""
+    from aerp.protocol import load_minor
+
+    schema = load_minor(version).schema
+    dimensions = set(load_minor(version).units)
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(node: Any, path: tuple[str, ...], seen: frozenset[str]) -> None:
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.rsplit("/", 1)[1]
+            if name in dimensions:
+                found.append((path, name))
+                return
+            if name not in seen:
+                walk(schema["$defs"][name], path, seen | {name})
+            return
+        for key, child in node.get("properties", {}).items():
+            walk(child, (*path, key), seen)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], (*path, "*"), seen)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], (*path, "*"), seen)
+
+    walk(schema, (), frozenset())
+    return tuple(found)
+
+
+def quantities(data: Any, version: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every well-formed quantity of the document: (pointer, dimension, {value, unit})."""
+    for pattern, dimension in quantity_patterns(version):
+        for pointer, node in _expand(data, pattern, ""):
+            if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value")):
+                yield pointer, dimension, node
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _expand(node: Any, pattern: tuple[str, ...], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not pattern:
+        yield pointer, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, dict):
+            for key, child in node.items():
+                yield from _expand(child, rest, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from _expand(child, rest, f"{pointer}/{index}")
+    elif isinstance(node, dict) and head in node:
+        yield from _expand(node[head], rest, f"{pointer}/{head}")
+
+
+@explainer
+def unit_not_allowed(error: Any, protocol: Protocol) -> SchemaProblem | None:
+    """Replace "`kwh` is not one of ..." with what is wrong with the unit and how to fix it."""
+    path = list(error.absolute_path)
+    if error.validator != "enum" or not path or path[-1] != "unit" or not isinstance(error.instance, str):
+        return None
+    dimension = vocabulary(protocol).dimension_of_enum(error.validator_value)
+    if dimension is None:
+        return None
+    check_id, message, hint = explain(error.instance, dimension, protocol)
+    pointer = "".join(f"/{p}" for p in path)
+    return check_id, Problem(pointer, message, hint=hint)
+
+
+_SIGNED_HINT = {
+    "energy": "an energy computed as a difference (decode = generate − prefill) turns negative when the "
+    "windows are too short; measure each phase in its own window",
+}
+
+
+def _non_positive(ctx: Context, dimensions: set[str], strict: bool) -> Iterator[Problem]:
+    for pointer, dimension, quantity in quantities(ctx.data, ctx.protocol.version):
+        value = quantity["value"]
+        if dimension in dimensions and (value < 0 or (strict and value == 0)):
+            what = "zero" if value == 0 else "negative"
+            must = "positive" if strict else "zero or positive"
+            yield Problem(
+                pointer,
+                f"{describe(pointer)} is {what} ({value} {quantity['unit']}); it must be {must}",
+                hint=_SIGNED_HINT.get(dimension) if value < 0 else None,
+            )
+
+
+@check("AERP-U004", E, "REQ-UNITS-3", "Energies, powers, durations and memory sizes are greater than zero.")
+def positive(ctx: Context) -> Iterator[Problem]:
+    yield from _non_positive(ctx, {"energy", "power", "duration", "memory"}, strict=True)
+
+
+@check("AERP-U005", E, "REQ-UNITS-5", "Masses of CO2-equivalent and carbon intensities are not negative.")
+def not_negative(ctx: Context) -> Iterator[Problem]:
+    yield from _non_positive(ctx, {"mass_co2e", "carbon_intensity"}, strict=False)
