@@ -571,35 +571,22 @@ def _of(check_id: str) -> Callable[[Context], Iterator[Problem]]:
 
 
 E, W = Severity.ERROR, Severity.WARNING
-check("AERP-C001", E, "REQ-CONS-1", "The energy components of a repetition (or phase) add up to its total.", INPUTS)(
-    _of("AERP-C001")
-)
-check("AERP-C002", E, "REQ-CONS-2", "The per-phase energies of a repetition add up to its energy.", INPUTS)(
-    _of("AERP-C002")
-)
-check(
-    "AERP-C003",
-    E,
-    "REQ-CONS-3",
-    "The summary's accelerator energy per 1,000 queries is the mean over repetitions.",
-    INPUTS,
-)(_of("AERP-C003"))
-check("AERP-C004", E, "REQ-CONS-4", "The summary's mean duration is the mean of the repetitions' durations.", INPUTS)(
-    _of("AERP-C004")
-)
-check("AERP-C005", W, "REQ-CONS-5", "Mean power × duration agrees with energy (looser for short runs).", INPUTS)(
-    _of("AERP-C005")
-)
-check("AERP-C006", E, "REQ-CONS-6", "Emissions equal energy × carbon intensity (× PUE where not applied).", INPUTS)(
-    _of("AERP-C006")
-)
-check(
-    "AERP-C007",
-    E,
-    "REQ-CONS-8",
-    "No value is off by a unit slip (×1000, ×3600, ×3.6, ×60) from what the rest of the file implies.",
-    INPUTS,
-)(_of("AERP-C007"))
+_RELATION_CHECKS = [
+    ("AERP-C001", E, "REQ-CONS-1", "The energy components of a repetition (or phase) add up to its total."),
+    ("AERP-C002", E, "REQ-CONS-2", "The per-phase energies of a repetition add up to its energy."),
+    ("AERP-C003", E, "REQ-CONS-3", "The summary's accelerator energy per 1,000 queries is the mean over repetitions."),
+    ("AERP-C004", E, "REQ-CONS-4", "The summary's mean duration is the mean of the repetitions' durations."),
+    ("AERP-C005", W, "REQ-CONS-5", "Mean power × duration agrees with energy (looser for short runs)."),
+    ("AERP-C006", E, "REQ-CONS-6", "Emissions equal energy × carbon intensity (× PUE where not applied)."),
+    (
+        "AERP-C007",
+        E,
+        "REQ-CONS-8",
+        "No value is off by a unit slip (×1000, ×3600, ×3.6, ×60) from what the rest of the file implies.",
+    ),
+]
+for _id, _severity, _requirement, _summary in _RELATION_CHECKS:
+    check(_id, _severity, _requirement, _summary, INPUTS)(_of(_id))
 
 
 @check(
