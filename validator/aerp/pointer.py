@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 
@@ -41,3 +42,25 @@ def resolve(document: Any, pointer: str, default: Any = None) -> Any:
         if node is _MISSING:
             return default
     return node
+
+
+def expand(document: Any, pattern: str | Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """Every node matching ``pattern`` (a pointer in which ``*`` matches any key or index)."""
+    tokens = tuple(pattern.split("/")[1:]) if isinstance(pattern, str) else tuple(pattern)
+    yield from _expand(document, tokens, "")
+
+
+def _expand(node: Any, tokens: tuple[str, ...], pointer: str) -> Iterator[tuple[str, Any]]:
+    if not tokens:
+        yield pointer, node
+        return
+    head, rest = tokens[0], tokens[1:]
+    if head == "*":
+        if isinstance(node, dict):
+            for key, child in node.items():
+                yield from _expand(child, rest, f"{pointer}/{escape(key)}")
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                yield from _expand(child, rest, f"{pointer}/{index}")
+    elif isinstance(node, dict) and head in node:
+        yield from _expand(node[head], rest, f"{pointer}/{escape(head)}")

@@ -3,6 +3,30 @@
 Importing this package registers them all in :data:`aerp.registry.REGISTRY`.
 """
 
-from aerp.checks import consistency, load, measurement, schema, tasks, units, version
+from aerp.checks import (
+    consistency,
+    disclosure,
+    hardware,
+    load,
+    measurement,
+    plausibility,
+    run,
+    schema,
+    tasks,
+    units,
+    version,
+)
 
-__all__ = ["consistency", "load", "measurement", "schema", "tasks", "units", "version"]
+__all__ = [
+    "consistency",
+    "disclosure",
+    "hardware",
+    "load",
+    "measurement",
+    "plausibility",
+    "run",
+    "schema",
+    "tasks",
+    "units",
+    "version",
+]

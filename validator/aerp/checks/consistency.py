@@ -467,8 +467,8 @@ class Analysis:
         intensity = self.term("/measurement/carbon_intensity", measurement.get("carbon_intensity"), "carbon_intensity")
         pue = measurement.get("pue")
         pue_factor = float(pue["value"]) if isinstance(pue, dict) and pue.get("applied") is False else 1.0
-        if intensity is None:
-            return
+        if intensity is None or pue_factor < self.ctx.params["plausibility"]["pue"]["min"]:
+            return  # a PUE below 1 is AERP-P007's finding; emissions computed with it are moot
         rows: list[tuple[Term, list[Term]]] = []
         for index, repetition in enumerate(self.repetitions):
             base = f"/results/repetitions/{index}"
@@ -607,3 +607,8 @@ def intensity_for_emissions(ctx: Context) -> Iterator[Problem]:
                 hint="state the grid carbon intensity used, e.g. {value: 369, unit: g/kWh}",
             )
             return
+
+
+def slipped(ctx: Context) -> set[str]:
+    """Pointers of the values reported as unit slips: other checks leave them to AERP-C007."""
+    return {r.problem.pointer for r in _reports(ctx) if r.check == "AERP-C007"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aerp.findings import Severity
+from aerp.quantities import to_canonical
 from aerp.registry import Context, Problem, check
 
 
@@ -104,3 +105,125 @@ def phases_of_task(ctx: Context) -> Iterator[Problem]:
                     f"/results/repetitions/{index}/phases/{phase}",
                     f"`{phase}` is not a phase of `{task}`; its phases are {', '.join(allowed)}",
                 )
+
+
+@check(
+    "AERP-M005",
+    Severity.ERROR,
+    "REQ-MEAS-10",
+    "Closed division: the accelerator's energy is measured, not estimated.",
+    inputs=("/division", "/measurement/methods"),
+)
+def rated_component_measured(ctx: Context) -> Iterator[Problem]:
+    rated = ctx.params["rated_component"]
+    method = ctx.data["measurement"]["methods"].get(rated, {}).get("method")
+    if ctx.closed and method is not None and not ctx.params["measurement_methods"][method]["measured"]:
+        yield Problem(
+            f"/measurement/methods/{rated}/method",
+            f"the closed division rates measured accelerator energy; `{method}` is not a measurement",
+            hint="measure with an energy counter, power sampling or a wall meter",
+        )
+
+
+@check(
+    "AERP-M006",
+    Severity.ERROR,
+    "REQ-MEAS-16",
+    "Closed division: no sampling interval is longer than the protocol's maximum.",
+    inputs=("/division", "/measurement/methods"),
+)
+def sampling_interval_bound(ctx: Context) -> Iterator[Problem]:
+    if not ctx.closed:
+        return
+    limit_quantity = ctx.params["closed_measurement"]["max_sampling_interval"]
+    limit = to_canonical(limit_quantity, "duration", ctx.protocol)
+    for component, method in ctx.data["measurement"]["methods"].items():
+        interval = method["sampling_interval"]
+        if to_canonical(interval, "duration", ctx.protocol) > limit:
+            yield Problem(
+                f"/measurement/methods/{component}/sampling_interval",
+                f"the {component} is sampled every {interval['value']} {interval['unit']}; the closed "
+                f"division samples at least every {limit_quantity['value']} {limit_quantity['unit']}",
+            )
+
+
+@check(
+    "AERP-M007",
+    Severity.ERROR,
+    "REQ-MEAS-8",
+    "A wall meter states its analyser model and calibration date.",
+    inputs=("/measurement/methods",),
+)
+def wall_meter_described(ctx: Context) -> Iterator[Problem]:
+    for component, method in ctx.data["measurement"]["methods"].items():
+        if method["method"] == "wall-meter" and "meter" not in method:
+            yield Problem(
+                f"/measurement/methods/{component}",
+                f"the {component} is measured with a wall meter: state meter.model and meter.calibration_date",
+            )
+
+
+@check(
+    "AERP-M008",
+    Severity.ERROR,
+    "REQ-MEAS-9",
+    "A repetition that reports phases reports every phase of its task.",
+    inputs=("/task", "/results/repetitions/*/phases"),
+)
+def every_phase(ctx: Context) -> Iterator[Problem]:
+    phases = ctx.params["tasks"][ctx.data["task"]]["phases"]
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        reported = repetition.get("phases")
+        if not reported or any(p not in phases for p in reported):
+            continue  # a misnamed phase is AERP-M004's finding
+        missing = [p for p in phases if p not in reported]
+        if missing:
+            yield Problem(
+                f"/results/repetitions/{index}/phases",
+                f"repetition {index + 1} reports phases but not {', '.join(missing)}",
+                hint="the rated energy is summed over every phase",
+            )
+
+
+@check(
+    "AERP-M009",
+    Severity.ERROR,
+    "REQ-MEAS-11",
+    "Mean power and phases report no component outside the boundary.",
+    inputs=("/measurement/boundary", "/results/repetitions"),
+)
+def inside_boundary(ctx: Context) -> Iterator[Problem]:
+    boundary = set(_boundary(ctx)) | {"total"}
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        base = f"/results/repetitions/{index}"
+        for component in repetition.get("mean_power", {}):
+            if component not in boundary:
+                yield Problem(
+                    f"{base}/mean_power/{component}",
+                    f"repetition {index + 1} reports `{component}` power, outside the measurement boundary",
+                )
+        for phase, energy in repetition.get("phases", {}).items():
+            for component in energy:
+                if component not in boundary:
+                    yield Problem(
+                        f"{base}/phases/{phase}/{component}",
+                        f"repetition {index + 1} reports `{component}` energy in its {phase} phase, "
+                        "outside the measurement boundary",
+                    )
+
+
+@check(
+    "AERP-M010",
+    Severity.ERROR,
+    "REQ-MEAS-13",
+    "Closed division: energies do not include a PUE factor.",
+    inputs=("/division", "/measurement/pue"),
+)
+def no_pue_in_closed(ctx: Context) -> Iterator[Problem]:
+    pue = ctx.data["measurement"].get("pue")
+    if ctx.closed and pue and pue["applied"]:
+        yield Problem(
+            "/measurement/pue/applied",
+            "the closed division rates the energy the accelerator drew; a PUE factor is applied",
+            hint="report energies without the data-centre overhead and set pue.applied to false",
+        )

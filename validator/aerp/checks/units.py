@@ -15,6 +15,7 @@ from typing import Any
 from aerp.checks.schema import SchemaProblem, explainer
 from aerp.findings import Severity
 from aerp.places import describe
+from aerp.pointer import expand
 from aerp.protocol import Protocol
 from aerp.quantities import explain, vocabulary
 from aerp.registry import Context, Problem, check, declare
@@ -68,29 +69,13 @@ def quantity_patterns(version: str) -> tuple[tuple[tuple[str, ...], str], ...]:
 def quantities(data: Any, version: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every well-formed quantity of the document: (pointer, dimension, {value, unit})."""
     for pattern, dimension in quantity_patterns(version):
-        for pointer, node in _expand(data, pattern, ""):
+        for pointer, node in expand(data, pattern):
             if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value")):
                 yield pointer, dimension, node
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _expand(node: Any, pattern: tuple[str, ...], pointer: str) -> Iterator[tuple[str, Any]]:
-    if not pattern:
-        yield pointer, node
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(node, dict):
-            for key, child in node.items():
-                yield from _expand(child, rest, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
-        elif isinstance(node, list):
-            for index, child in enumerate(node):
-                yield from _expand(child, rest, f"{pointer}/{index}")
-    elif isinstance(node, dict) and head in node:
-        yield from _expand(node[head], rest, f"{pointer}/{head}")
 
 
 @explainer

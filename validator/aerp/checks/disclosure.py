@@ -1,0 +1,128 @@
+"""Disclosure: the members that make a result reproducible are present and say something.
+
+protocol.yaml lists them. A required member that is missing is reported here rather than by
+the generic schema message (one defect, one finding, and the finding says what the member
+means); a member that holds only a placeholder ("N/A", "unknown", "TBD") counts as missing.
+Every gap is reported in the same run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from aerp.checks.schema import SchemaProblem, explainer
+from aerp.findings import Severity
+from aerp.places import describe
+from aerp.pointer import expand, from_path, join
+from aerp.protocol import Protocol
+from aerp.registry import Context, Problem, check, declare
+
+declare("AERP-D001", Severity.ERROR, "REQ-DISC-6", "Every required disclosure member is present.", "schema")
+
+
+def _fields(protocol: Protocol, level: str) -> dict[str, str]:
+    return protocol.params["disclosure"][level]
+
+
+def _matches(pattern: str, pointer: str) -> bool:
+    left, right = pattern.split("/"), pointer.split("/")
+    return len(left) == len(right) and all(a == "*" or a == b for a, b in zip(left, right, strict=True))
+
+
+@explainer
+def missing_disclosure(error: Any, protocol: Protocol) -> SchemaProblem | None:
+    """A required member that is missing and is disclosure: say what it is for."""
+    if error.validator != "required":
+        return None
+    parent = from_path(error.absolute_path)
+    missing = [name for name in error.validator_value if name not in error.instance]
+    match = re.match(r"^'(.+)' is a required property$", error.message)
+    if match:
+        missing = [match.group(1)]
+    for name in missing:
+        pointer = join(parent, name)
+        for pattern, meaning in _fields(protocol, "required").items():
+            if _matches(pattern, pointer):
+                return "AERP-D001", Problem(pointer, f"missing disclosure: {meaning} (`{describe(pointer)}`)")
+    return None
+
+
+def _placeholder(value: Any, placeholders: set[str]) -> bool:
+    return isinstance(value, str) and value.strip().lower() in placeholders
+
+
+def _present(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
+    yield from expand(data, pattern)
+
+
+@check(
+    "AERP-D002",
+    Severity.ERROR,
+    "REQ-DISC-7",
+    "No disclosure member holds a placeholder (N/A, unknown, TBD, ...) instead of a value.",
+)
+def placeholders(ctx: Context) -> Iterator[Problem]:
+    words = {str(w).lower() for w in ctx.params["disclosure"]["placeholders"]}
+    for level in ("required", "recommended"):
+        for pattern, meaning in _fields(ctx.protocol, level).items():
+            for pointer, value in _present(ctx.data, pattern):
+                if _placeholder(value, words):
+                    yield Problem(
+                        pointer,
+                        f"missing disclosure: {meaning} holds the placeholder `{value}`",
+                        hint="state the actual value; a placeholder counts as missing",
+                    )
+
+
+@check("AERP-D003", Severity.WARNING, "REQ-DISC-8", "Recommended disclosure members are present.")
+def recommended(ctx: Context) -> Iterator[Problem]:
+    for pattern, meaning in _fields(ctx.protocol, "recommended").items():
+        if not list(_present(ctx.data, pattern)):
+            parent = pattern.rsplit("/", 1)[0]
+            yield Problem(parent, f"recommended disclosure is missing: {meaning} (`{describe(pattern)}`)")
+
+
+@check(
+    "AERP-D004",
+    Severity.WARNING,
+    "REQ-DISC-3",
+    "Text-generating tasks other than text-generation state their decoding settings.",
+    inputs=("/task", "/run"),
+)
+def decoding_disclosed(ctx: Context) -> Iterator[Problem]:
+    task = ctx.data["task"]
+    spec = ctx.params["tasks"][task]
+    if spec["generation"] != "text" or spec["classes"]:
+        return
+    missing = [k for k in ("decoding", "max_new_tokens", "min_new_tokens") if k not in ctx.data["run"]]
+    if missing:
+        yield Problem(
+            "/run",
+            f"`{task}` generates text: state run.{', run.'.join(missing)}",
+            hint="the energy of generation depends on how many tokens are generated and how",
+        )
+
+
+@check(
+    "AERP-D005",
+    Severity.ERROR,
+    "REQ-DISC-1",
+    "Every software and tool version is one exact release or commit, not a range or a moving name.",
+)
+def exact_versions(ctx: Context) -> Iterator[Problem]:
+    words = {w.lower() for w in ctx.params["disclosure"]["version_words"]}
+    characters = set(ctx.params["disclosure"]["version_characters"])
+    patterns = ["/software/*/version", "/measurement/methods/*/tool/version"]
+    for pattern in patterns:
+        for pointer, value in _present(ctx.data, pattern):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            if text.lower() in words or (characters & set(text)) or text.lower().endswith((".x", ".*")):
+                yield Problem(
+                    pointer,
+                    f"`{value}` is not one exact version",
+                    hint="state the release number (e.g. 2.4.0) or the commit identifier that ran",
+                )

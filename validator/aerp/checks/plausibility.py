@@ -1,0 +1,255 @@
+"""Plausibility: results that are consistent on paper but break physics or statistics.
+
+The bounds are data (protocol.yaml `plausibility`, the accelerator catalogue). Values that
+another check already reported — a unit slip, a zero or negative energy — are left out here,
+so that one defect stays one finding.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from aerp.catalogue import find
+from aerp.checks.consistency import slipped
+from aerp.findings import Severity
+from aerp.quantities import to_canonical
+from aerp.registry import Context, Problem, check
+
+E, W = Severity.ERROR, Severity.WARNING
+RESULTS = ("/results", "/measurement", "/hardware/accelerators", "/division")
+
+
+@dataclass
+class Repetition:
+    index: int
+    energy_wh: float
+    duration_s: float
+    per_query_wh: float
+
+
+def _repetitions(ctx: Context) -> list[Repetition]:
+    """The repetitions whose accelerator energy and duration are usable (positive, not slipped)."""
+    rated = ctx.params["rated_component"]
+    bad = slipped(ctx)
+    usable = []
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        base = f"/results/repetitions/{index}"
+        energy = repetition["energy"].get(rated)
+        if energy is None or {f"{base}/energy/{rated}", f"{base}/duration"} & bad:
+            continue
+        energy_wh = to_canonical(energy, "energy", ctx.protocol)
+        duration_s = to_canonical(repetition["duration"], "duration", ctx.protocol)
+        if energy_wh > 0 and duration_s > 0:
+            usable.append(Repetition(index, energy_wh, duration_s, energy_wh / repetition["queries"]))
+    return usable
+
+
+def _limit_w(ctx: Context) -> float:
+    return to_canonical(ctx.data["hardware"]["accelerators"]["power_limit"], "power", ctx.protocol)
+
+
+def _once(problems: list[Problem]) -> Iterator[Problem]:
+    """The same finding in several repetitions: report the first, with the count."""
+    if problems:
+        first = problems[0]
+        extra = f" (and in {len(problems) - 1} other repetitions)" if len(problems) > 1 else ""
+        yield Problem(first.pointer, first.message + extra, hint=first.hint, severity=first.severity)
+
+
+@check(
+    "AERP-P001",
+    E,
+    "REQ-PLAUS-2",
+    "The enforced power limit does not exceed the catalogue's maximum for the accelerator.",
+    inputs=("/hardware/accelerators",),
+)
+def power_limit_within_catalogue(ctx: Context) -> Iterator[Problem]:
+    accelerators = ctx.data["hardware"]["accelerators"]
+    entry = find(accelerators, ctx.protocol)
+    if entry is None:
+        return
+    maximum = to_canonical(entry["max_power"], "power", ctx.protocol)
+    limit = _limit_w(ctx)
+    if limit > maximum:
+        yield Problem(
+            "/hardware/accelerators/power_limit",
+            f"the enforced power limit {limit:g} W exceeds the {maximum:g} W an {entry['model']} "
+            f"({entry['form_factor']}) can draw",
+            hint=f"state the limit enforced during the run (nvidia-smi -q -d POWER); source: {entry['source']}",
+        )
+
+
+@check(
+    "AERP-P002",
+    E,
+    "REQ-PLAUS-1",
+    "The mean accelerator power of a repetition does not exceed count × enforced power limit.",
+    inputs=RESULTS,
+)
+def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
+    count = ctx.data["hardware"]["accelerators"]["count"]
+    ceiling = count * _limit_w(ctx) * (1 + ctx.params["plausibility"]["power_transient_tolerance"])
+    problems = []
+    for rep in _repetitions(ctx):
+        power = rep.energy_wh * 3600 / rep.duration_s
+        if power > ceiling:
+            problems.append(
+                Problem(
+                    f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
+                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.4g} W, more than "
+                    f"{count} × {_limit_w(ctx):g} W can deliver",
+                    hint="check the energy's unit, the duration, and the accelerator count and power limit",
+                )
+            )
+    yield from _once(problems)
+
+
+@check(
+    "AERP-P003",
+    W,
+    "REQ-PLAUS-4",
+    "The mean accelerator power of a repetition is not implausibly low for its accelerators.",
+    inputs=RESULTS,
+)
+def mean_power_not_too_low(ctx: Context) -> Iterator[Problem]:
+    count = ctx.data["hardware"]["accelerators"]["count"]
+    fraction = ctx.params["plausibility"]["min_power_fraction"]
+    floor = count * _limit_w(ctx) * fraction
+    problems = []
+    for rep in _repetitions(ctx):
+        power = rep.energy_wh * 3600 / rep.duration_s
+        if power < floor:
+            problems.append(
+                Problem(
+                    f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
+                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.3g} W, less than "
+                    f"{fraction:.0%} of {count} × {_limit_w(ctx):g} W: below what an idle accelerator draws",
+                    hint="check that the energy covers every accelerator used and every phase",
+                )
+            )
+    yield from _once(problems)
+
+
+@check("AERP-P004", W, "REQ-PLAUS-5", "No repetition lies far from the others (robust outlier test).", inputs=RESULTS)
+def outliers(ctx: Context) -> Iterator[Problem]:
+    reps = _repetitions(ctx)
+    if len(reps) < 3:
+        return
+    bounds = ctx.params["plausibility"]["outlier"]
+    values = [r.per_query_wh for r in reps]
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values)
+    for rep in reps:
+        deviation = abs(rep.per_query_wh - median)
+        score = 0.6745 * deviation / mad if mad > 0 else (float("inf") if deviation > 0 else 0.0)
+        if score > bounds["modified_z"] and deviation > bounds["min_relative_deviation"] * median:
+            yield Problem(
+                f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
+                f"repetition {rep.index + 1} is {rep.per_query_wh / median - 1:+.0%} from the median "
+                f"of the repetitions (modified z-score {score:.1f})",
+                hint="an outlier repetition often means an interrupted or overlapping run; "
+                "report it as it was, and explain it",
+            )
+
+
+@check(
+    "AERP-P005",
+    E,
+    "REQ-PLAUS-6",
+    "Closed division: the repetitions' accelerator energy varies by no more than the protocol allows.",
+    inputs=RESULTS,
+)
+def variation(ctx: Context) -> Iterator[Problem]:
+    reps = _repetitions(ctx)
+    if not ctx.closed or len(reps) < 2:
+        return
+    values = [r.per_query_wh for r in reps]
+    cv = statistics.stdev(values) / statistics.fmean(values)
+    limit = ctx.params["plausibility"]["max_cv_closed"]
+    if cv > limit:
+        yield Problem(
+            "/results/repetitions",
+            f"the repetitions' accelerator energy varies with a coefficient of variation of {cv:.1%}, "
+            f"more than the {limit:.0%} the closed division allows",
+            hint="a stable, dedicated accelerator repeats within a few percent",
+        )
+
+
+@check(
+    "AERP-P006",
+    E,
+    "REQ-MEAS-17",
+    "Every repetition lasts at least ten sampling intervals of each component.",
+    inputs=RESULTS,
+)
+def enough_samples(ctx: Context) -> Iterator[Problem]:
+    needed = ctx.params["min_sampling_intervals"]
+    bad = slipped(ctx)
+    problems = []
+    methods = ctx.data["measurement"]["methods"]
+    longest = max(
+        ((to_canonical(m["sampling_interval"], "duration", ctx.protocol), c) for c, m in methods.items()), default=None
+    )
+    if longest is None or longest[0] <= 0:
+        return
+    interval, component = longest
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        pointer = f"/results/repetitions/{index}/duration"
+        duration = to_canonical(repetition["duration"], "duration", ctx.protocol)
+        if pointer not in bad and 0 < duration < needed * interval:
+            problems.append(
+                Problem(
+                    pointer,
+                    f"repetition {index + 1} lasts {duration:g} s, fewer than {needed} sampling "
+                    f"intervals of the {component} ({interval:g} s)",
+                    hint="sample more often, or measure a longer window",
+                )
+            )
+    yield from _once(problems)
+
+
+@check("AERP-P007", E, "REQ-MEAS-14", "PUE, where stated, is at least 1.", inputs=("/measurement/pue",))
+def pue_at_least_one(ctx: Context) -> Iterator[Problem]:
+    pue = ctx.data["measurement"].get("pue")
+    if pue is not None and pue["value"] < ctx.params["plausibility"]["pue"]["min"]:
+        yield Problem(
+            "/measurement/pue/value",
+            f"a PUE of {pue['value']} is below 1: a data centre cannot use less energy than its IT load",
+            hint="PUE = facility energy / IT energy; 1.0 means no overhead",
+        )
+
+
+@check("AERP-P008", W, "REQ-PLAUS-7", "PUE, where stated, is not implausibly high.", inputs=("/measurement/pue",))
+def pue_not_too_high(ctx: Context) -> Iterator[Problem]:
+    pue = ctx.data["measurement"].get("pue")
+    maximum = ctx.params["plausibility"]["pue"]["max"]
+    if pue is not None and pue["value"] > maximum:
+        yield Problem(
+            "/measurement/pue/value",
+            f"a PUE of {pue['value']} is above {maximum}; typical data centres report 1.1 to 1.6",
+        )
+
+
+@check(
+    "AERP-P009",
+    W,
+    "REQ-PLAUS-8",
+    "The carbon intensity lies within the range of real grids.",
+    inputs=("/measurement/carbon_intensity",),
+)
+def intensity_in_range(ctx: Context) -> Iterator[Problem]:
+    quantity = ctx.data["measurement"].get("carbon_intensity")
+    if quantity is None or quantity["value"] < 0:
+        return  # a negative intensity is AERP-U005's finding
+    bounds = ctx.params["plausibility"]["carbon_intensity"]
+    value = to_canonical(quantity, "carbon_intensity", ctx.protocol)
+    low = to_canonical(bounds["min"], "carbon_intensity", ctx.protocol)
+    high = to_canonical(bounds["max"], "carbon_intensity", ctx.protocol)
+    if not low <= value <= high:
+        yield Problem(
+            "/measurement/carbon_intensity",
+            f"a carbon intensity of {value:g} g/kWh lies outside the {low:g}–{high:g} g/kWh of real grids",
+            hint="check the unit: kg/kWh and g/kWh differ by 1,000",
+        )
