@@ -81,6 +81,22 @@ def power_limit_within_catalogue(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _mean_power_outside(ctx: Context, bound_w: float, above: bool, describe: str, hint: str) -> Iterator[Problem]:
+    """One finding for the repetitions whose mean accelerator power lies beyond ``bound_w``."""
+    problems = []
+    for rep in _repetitions(ctx):
+        power = rep.energy_wh * 3600 / rep.duration_s
+        if (power > bound_w) if above else (power < bound_w):
+            problems.append(
+                Problem(
+                    f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
+                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.4g} W, {describe}",
+                    hint=hint,
+                )
+            )
+    yield from _once(problems)
+
+
 @check(
     "AERP-P002",
     E,
@@ -91,19 +107,13 @@ def power_limit_within_catalogue(ctx: Context) -> Iterator[Problem]:
 def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
     count = ctx.data["hardware"]["accelerators"]["count"]
     ceiling = count * _limit_w(ctx) * (1 + ctx.params["plausibility"]["power_transient_tolerance"])
-    problems = []
-    for rep in _repetitions(ctx):
-        power = rep.energy_wh * 3600 / rep.duration_s
-        if power > ceiling:
-            problems.append(
-                Problem(
-                    f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
-                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.4g} W, more than "
-                    f"{count} × {_limit_w(ctx):g} W can deliver",
-                    hint="check the energy's unit, the duration, and the accelerator count and power limit",
-                )
-            )
-    yield from _once(problems)
+    yield from _mean_power_outside(
+        ctx,
+        ceiling,
+        True,
+        f"more than {count} × {_limit_w(ctx):g} W can deliver",
+        "check the energy's unit, the duration, and the accelerator count and power limit",
+    )
 
 
 @check(
@@ -116,20 +126,13 @@ def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
 def mean_power_not_too_low(ctx: Context) -> Iterator[Problem]:
     count = ctx.data["hardware"]["accelerators"]["count"]
     fraction = ctx.params["plausibility"]["min_power_fraction"]
-    floor = count * _limit_w(ctx) * fraction
-    problems = []
-    for rep in _repetitions(ctx):
-        power = rep.energy_wh * 3600 / rep.duration_s
-        if power < floor:
-            problems.append(
-                Problem(
-                    f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
-                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.3g} W, less than "
-                    f"{fraction:.0%} of {count} × {_limit_w(ctx):g} W: below what an idle accelerator draws",
-                    hint="check that the energy covers every accelerator used and every phase",
-                )
-            )
-    yield from _once(problems)
+    yield from _mean_power_outside(
+        ctx,
+        count * _limit_w(ctx) * fraction,
+        False,
+        f"less than {fraction:.0%} of {count} × {_limit_w(ctx):g} W: below what an idle accelerator draws",
+        "check that the energy covers every accelerator used and every phase",
+    )
 
 
 @check("AERP-P004", W, "REQ-PLAUS-5", "No repetition lies far from the others (robust outlier test).", inputs=RESULTS)
