@@ -11,11 +11,14 @@ import json
 import os
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from aerp import __version__
+
+if TYPE_CHECKING:
+    from aerp.protocol import Protocol
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 ISSUES = "https://github.com/aerp-protocol/aerp/issues"
@@ -126,6 +129,21 @@ def validate(
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
 
 
+def _minor(version: str | None) -> str:
+    """The minor version (X.Y) an --aerp-version option names, the newest by default."""
+    from aerp.protocol import minor_versions
+
+    versions = minor_versions()
+    chosen = version or versions[-1]
+    if chosen.count(".") == 2:
+        chosen = chosen.rsplit(".", 1)[0]
+    if chosen not in versions:
+        raise click.BadParameter(
+            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
+        )
+    return chosen
+
+
 @main.command("checks")
 @click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_checks(fmt: str) -> None:
@@ -174,3 +192,151 @@ def schema(version: str | None, report: bool) -> None:
         )
     name = "report" if report else "submission"
     click.echo((data_root() / "schemas" / chosen / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+@click.option("--task", help="The task: a pipeline tag (text-generation, ...) or an AI Energy Score name.")
+@click.option("--class", "size_class", help="The size class (A, B or C), for text-generation.")
+@click.option("--energy", help='Accelerator energy per 1,000 queries, with its unit: "19.01 Wh", "0.01901 kWh".')
+@click.option(
+    "--input",
+    "input_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="A CSV with columns task, class and energy (other columns are kept); - for stdin.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["fixed", "cohort"]),
+    default="fixed",
+    show_default=True,
+    help="fixed: the frozen AERP scale. cohort: the AI Energy Score method, bands from the rows themselves.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default=None,
+    help="Output format (default: text for one energy, csv for --input).",
+)
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the output to this file.")
+@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
+def rate(
+    task: str | None,
+    size_class: str | None,
+    energy: str | None,
+    input_file: str | None,
+    method: str,
+    fmt: str | None,
+    output_file: str | None,
+    version: str | None,
+) -> None:
+    """Stars for an energy per 1,000 queries, or for every row of a CSV.
+
+    \b
+    aerp rate --task text-generation --class A --energy "9.6 Wh"
+    aerp rate --input leaderboard.csv [--method cohort] [-o json]
+
+    Energies are accelerator energy per 1,000 queries in any allowed energy unit. Rows that
+    cannot be rated are reported on stderr with their line; the others are still rated, and
+    the exit code is 1.
+    """
+    from aerp.energy_input import BadInput, energy_wh, task_name
+    from aerp.protocol import load_minor, minor_versions
+    from aerp.rating import NoScale, fixed
+
+    versions = minor_versions()
+    chosen = (
+        (version or versions[-1]).rsplit(".", 1)[0] if (version or "").count(".") == 2 else (version or versions[-1])
+    )
+    if chosen not in versions:
+        raise click.BadParameter(
+            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
+        )
+    protocol = load_minor(chosen)
+    if input_file is not None:
+        if task or size_class or energy:
+            raise click.UsageError("give either --input or --task/--class/--energy, not both")
+        _rate_table(protocol, input_file, method, fmt or "csv", output_file)
+        return
+    if not task or not energy:
+        raise click.UsageError("give --task and --energy (and --class for text-generation), or --input")
+    if method == "cohort":
+        raise click.UsageError("the cohort method rates a set of results against each other: use --input")
+    try:
+        tag = task_name(task, protocol)
+        wh = energy_wh(energy, protocol)
+        rating = fixed(protocol, tag, size_class or None, wh)
+    except BadInput as problem:
+        raise click.BadParameter(str(problem)) from None
+    except NoScale as problem:
+        raise click.BadParameter(str(problem), param_hint="--task/--class") from None
+    scale = protocol.params["rating"]["scale"]
+    if (fmt or "text") == "json":
+        text = (
+            json.dumps(
+                {
+                    "task": tag,
+                    "class": size_class or None,
+                    "energy_wh_per_1000": wh,
+                    "stars": rating.stars,
+                    "band": list(rating.band),
+                    "scale": scale,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        low, high = rating.band
+        band = f"({low:g}" if low is not None else "(0"
+        band += f", {high:g}]" if high is not None else ", ∞)"
+        scope = tag + (f" class {size_class}" if size_class else "")
+        text = (
+            f"{rating.stars} star{'s' if rating.stars != 1 else ''}: {wh:.6g} Wh per 1,000 queries lies in "
+            f"{band} Wh on the {scale} scale of {scope}\n"
+        )
+    _emit(text, output_file)
+
+
+def _emit(text: str, output_file: str | None) -> None:
+    if output_file:
+        with open(output_file, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def _rate_table(protocol: Protocol, input_file: str, method: str, fmt: str, output_file: str | None) -> None:
+    import csv
+
+    from aerp import rate_table
+    from aerp.energy_input import BadInput
+
+    name = "<stdin>" if input_file == "-" else input_file
+    try:
+        if input_file == "-":
+            content = sys.stdin.read()
+        else:
+            with open(input_file, encoding="utf-8", newline="") as stream:
+                content = stream.read(64 * 1024 * 1024 + 1)
+    except (OSError, UnicodeDecodeError) as problem:
+        click.echo(f"aerp rate: {name}: cannot be read: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        table = rate_table.read(content, protocol)
+    except (BadInput, csv.Error) as problem:
+        click.echo(f"aerp rate: {name}: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    notes = rate_table.rate_cohort(table, protocol) if method == "cohort" else []
+    if method == "fixed":
+        rate_table.rate_fixed(table, protocol)
+    for row in table.bad:
+        click.echo(f"{name}:{row.line}: {row.error}", err=True)
+    for note in notes:
+        click.echo(f"{name}: {note}", err=True)
+    if fmt == "json":
+        _emit(json.dumps(rate_table.to_records(table), indent=2, ensure_ascii=False) + "\n", output_file)
+    else:
+        _emit(rate_table.to_csv(table), output_file)
+    sys.exit(EXIT_INVALID if table.bad else EXIT_OK)

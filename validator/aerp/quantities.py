@@ -63,7 +63,11 @@ def vocabulary(protocol: Protocol) -> Vocabulary:
 
 
 def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> float:
-    """The value of ``{value, unit}`` in the canonical unit of ``dimension`` (exact, rounded once)."""
+    """The value of ``{value, unit}`` in the canonical unit of ``dimension`` (exact, rounded once).
+
+    ``value`` is a number, or the decimal text of one, which then converts without first
+    being rounded to binary.
+    """
     factor = vocabulary(protocol).dimensions[dimension][quantity["unit"]]
     value = quantity["value"]
     if factor == 1:

@@ -609,6 +609,11 @@ def intensity_for_emissions(ctx: Context) -> Iterator[Problem]:
             return
 
 
+def disputed(ctx: Context) -> set[str]:
+    """Pointers of every value that a consistency finding names."""
+    return {r.problem.pointer for r in _reports(ctx)}
+
+
 def slipped(ctx: Context) -> set[str]:
     """Pointers of the values reported as unit slips: other checks leave them to AERP-C007."""
     return {r.problem.pointer for r in _reports(ctx) if r.check == "AERP-C007"}

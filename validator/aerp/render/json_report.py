@@ -21,7 +21,7 @@ def report(run: Run) -> dict[str, object]:
             "aerp_version": result.aerp_version,
             "verdict": result.verdict.value,
         }
-        for key in ("task", "class", "model", "division"):
+        for key in ("task", "class", "model", "division", "energy_wh_per_1000_queries", "stars", "claimed_stars"):
             entry[key] = result.facts.get(key)
         entry["findings"] = [f.as_dict() for f in result.findings]
         files.append(entry)
