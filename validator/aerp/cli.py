@@ -120,11 +120,7 @@ def validate(
     text = renderer(fmt)(run)
     if quiet and fmt == "text":
         text = text.splitlines()[-1] + "\n"
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as stream:
-            stream.write(text)
-    else:
-        click.echo(text, nl=False, color=run.color)
+    _emit(text, output_file, color=run.color)
     bad = any(r.verdict is not Verdict.CONFORMANT for r in results)
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
 
@@ -299,12 +295,13 @@ def rate(
     _emit(text, output_file)
 
 
-def _emit(text: str, output_file: str | None) -> None:
+def _emit(text: str, output_file: str | None, color: bool = False) -> None:
+    """Write ``text`` where the user asked: a file they named, else standard output."""
     if output_file:
         with open(output_file, "w", encoding="utf-8") as stream:
             stream.write(text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
 
 
 def _rate_table(protocol: Protocol, input_file: str, method: str, fmt: str, output_file: str | None) -> None:

@@ -30,7 +30,7 @@ def energy_wh(text: str, protocol: Protocol) -> float:
         _, message, hint = explain(unit, "energy", protocol)
         raise BadInput(f"{message}" + (f" — {hint}" if hint else ""))
     if not math.isfinite(number) or number < 0:
-        raise BadInput(f"an energy of {match.group(1)} {unit} cannot be rated: it must be a finite number, not negative")
+        raise BadInput(f"an energy of {match.group(1)} {unit} cannot be rated: it must be finite and not negative")
     # the decimal text converts exactly: "0.01901 kWh" is 19.01 Wh, not the nearest binary double
     return to_canonical({"value": match.group(1), "unit": unit}, "energy", protocol)
 
