@@ -16,6 +16,7 @@ from aerp.checks.schema import validate as schema_problems
 from aerp.checks.version import resolve_version
 from aerp.findings import FileResult, Finding
 from aerp.load import Document, Limits, LoadError, decode, guess_format, load_text, read_bytes
+from aerp.pointer import resolve
 from aerp.protocol import load_minor, minor_versions
 from aerp.registry import REGISTRY, Context, Problem, all_checks, overlaps, semantic_checks
 
@@ -69,14 +70,21 @@ def validate_file(path: Path, display: str | None = None, limits: Limits | None 
 
 def _facts(data: dict[str, Any]) -> dict[str, Any]:
     """What a report shows of a submission, where the document states it plainly."""
-    model = data.get("model") if isinstance(data.get("model"), dict) else {}
-    facts = {
+    model = resolve(data, "/model", {})
+    accelerators = resolve(data, "/hardware/accelerators", {})
+    facts: dict[str, Any] = {
         "task": data.get("task"),
         "division": data.get("division"),
-        "model": model.get("repository"),
-        "class": model.get("class"),
+        "model": resolve(model, "/repository"),
+        "revision": resolve(model, "/revision"),
+        "class": resolve(model, "/class"),
+        "date": data.get("date"),
     }
-    return {k: v for k, v in facts.items() if isinstance(v, str)}
+    facts = {k: v for k, v in facts.items() if isinstance(v, str)}
+    vendor, name, count = (resolve(accelerators, p) for p in ("/vendor", "/model", "/count"))
+    if isinstance(vendor, str) and isinstance(name, str):
+        facts["hardware"] = f"{count} × {vendor} {name}" if isinstance(count, int) else f"{vendor} {name}"
+    return facts
 
 
 def validate_document(document: Document, name: str, digest: str | None) -> FileResult:

@@ -37,7 +37,8 @@ class Context:
 
     data: dict[str, Any]
     protocol: Protocol
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # what the report shows (energy, stars)
+    cache: dict[str, Any] = field(default_factory=dict)  # what checks share within one file
 
     @property
     def params(self) -> dict[str, Any]:

@@ -554,10 +554,10 @@ def _aggregate(reports: list[Report]) -> list[Report]:
 
 
 def _reports(ctx: Context) -> list[Report]:
-    cached = ctx.facts.get(_ANALYSIS)
+    cached = ctx.cache.get(_ANALYSIS)
     if cached is None:
         cached = Analysis(ctx).run()
-        ctx.facts[_ANALYSIS] = cached
+        ctx.cache[_ANALYSIS] = cached
     return cached
 
 

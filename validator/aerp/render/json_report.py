@@ -10,6 +10,18 @@ import json
 from aerp.render.run import Run
 
 REPORT_FORMAT = "1.0"
+REPORTED_FACTS = (
+    "task",
+    "class",
+    "model",
+    "revision",
+    "division",
+    "hardware",
+    "date",
+    "energy_wh_per_1000_queries",
+    "stars",
+    "claimed_stars",
+)
 
 
 def report(run: Run) -> dict[str, object]:
@@ -21,7 +33,7 @@ def report(run: Run) -> dict[str, object]:
             "aerp_version": result.aerp_version,
             "verdict": result.verdict.value,
         }
-        for key in ("task", "class", "model", "division", "energy_wh_per_1000_queries", "stars", "claimed_stars"):
+        for key in REPORTED_FACTS:
             entry[key] = result.facts.get(key)
         entry["findings"] = [f.as_dict() for f in result.findings]
         files.append(entry)
