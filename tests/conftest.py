@@ -44,7 +44,7 @@ def run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) ->
 
 
 def load_manifest() -> dict[str, Any]:
-    return yaml.safe_load((SUITE / "manifest.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((SUITE.parent / "manifest-1.0.yaml").read_text(encoding="utf-8"))
 
 
 def conformant_files() -> list[Path]:

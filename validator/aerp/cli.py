@@ -65,16 +65,20 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option(
     "-o",
     "--output",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format: text for people, json for programs (schemas/1.0/report.schema.json), sarif for "
+    "code scanning, junit for CI test reports, markdown or html for the published conformance report.",
 )
 @click.option(
     "--output-file",
@@ -82,21 +86,45 @@ def _now() -> str:
     help="Write the report to this file instead of standard output.",
 )
 @click.option("--timestamp", help="The report's timestamp (ISO 8601), fixed for reproducible reports.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for many files (default: all cores).",
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first file that is not conformant.")
+@click.option(
+    "--labels",
+    "labels_dir",
+    type=click.Path(file_okay=False, writable=True),
+    help="Also write an energy label (SVG) for every conformant closed-division file into this folder.",
+)
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse files larger than this many bytes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text output).")
 def validate(
-    paths: tuple[str, ...], fmt: str, output_file: str | None, timestamp: str | None, max_bytes: int | None, quiet: bool
+    paths: tuple[str, ...],
+    fmt: str,
+    output_file: str | None,
+    timestamp: str | None,
+    jobs: int | None,
+    fail_fast: bool,
+    labels_dir: str | None,
+    max_bytes: int | None,
+    quiet: bool,
 ) -> None:
     """Validate submissions: files, or folders searched for *.yaml, *.yml and *.json.
 
     Prints every finding as PATH:LINE:COL: SEVERITY CHECK-ID MESSAGE [REQUIREMENT] and a
-    summary. Exit 0 when every file is conformant, 1 when any is not, 2 on a usage error.
+    summary. Exit 0 when every file is conformant, 1 when any is not, 2 on a usage error,
+    3 when the validator itself failed.
     """
     from dataclasses import replace
 
+    from aerp.batch import Bug, default_jobs, validate_many
     from aerp.discover import discover
-    from aerp.findings import Verdict
-    from aerp.pipeline import default_limits, validate_file
+    from aerp.findings import FileResult, Verdict
+    from aerp.pipeline import default_limits
     from aerp.render import Run, renderer
 
     limits = default_limits()
@@ -110,7 +138,12 @@ def validate(
     files = discover(paths)
     if not files:
         raise click.UsageError("no submission files found (folders are searched for *.yaml, *.yml, *.json)")
-    results = [validate_file(path, name, limits) for path, name in files]
+    results: list[FileResult] = []
+    bugs: list[Bug] = []
+    outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast)
+    with _progress(outcomes, len(files)) as stream:
+        for outcome in stream:
+            (bugs if isinstance(outcome, Bug) else results).append(outcome)
     run = Run(
         results=results,
         tool_version=__version__,
@@ -121,8 +154,73 @@ def validate(
     if quiet and fmt == "text":
         text = text.splitlines()[-1] + "\n"
     _emit(text, output_file, color=run.color)
+    if labels_dir:
+        _write_labels(results, labels_dir)
+    if bugs:
+        for bug in bugs:
+            click.echo(f"aerp: internal error while checking {bug.path}: {bug.error}", err=True)
+            if os.environ.get("AERP_DEBUG"):
+                click.echo(bug.trace, err=True)
+        click.echo(f"This is a bug in the validator, not in those files. Please report it at {ISSUES}", err=True)
+        sys.exit(EXIT_BUG)
     bad = any(r.verdict is not Verdict.CONFORMANT for r in results)
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
+
+
+def _progress(items: Any, total: int) -> Any:
+    """A progress bar on stderr for long runs on a terminal; otherwise the items as they are."""
+    import contextlib
+
+    if total >= 200 and sys.stderr.isatty():
+        return click.progressbar(items, length=total, label="validating", file=sys.stderr)
+    return contextlib.nullcontext(items)
+
+
+def _write_labels(results: list[Any], folder: str) -> None:
+    from aerp.render.label import NoLabel, label_name, label_svg
+
+    target = os.path.abspath(folder)
+    os.makedirs(target, exist_ok=True)
+    written = 0
+    for result in results:
+        try:
+            svg = label_svg(result)
+        except NoLabel:
+            continue
+        with open(os.path.join(target, label_name(result)), "w", encoding="utf-8") as stream:
+            stream.write(svg)
+        written += 1
+    click.echo(f"{written} label(s) written to {folder}", err=True)
+
+
+@main.command()
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the SVG (default: standard output).",
+)
+def label(submission: str, output_file: str | None) -> None:
+    """Draw the energy label (SVG) of a conformant closed-division submission.
+
+    The label shows the model and revision, task and class, hardware, energy per 1,000
+    queries, the stars, the AERP version, the date and the first 12 hex digits of the file's
+    SHA-256. A non-conformant or open-division file gets no label: the reason is printed and
+    the exit code is 1.
+    """
+    from pathlib import Path
+
+    from aerp.pipeline import validate_file
+    from aerp.render.label import NoLabel, label_svg
+
+    result = validate_file(Path(submission), submission)
+    try:
+        svg = label_svg(result)
+    except NoLabel as reason:
+        click.echo(f"aerp label: {submission}: no label: {reason}", err=True)
+        sys.exit(EXIT_INVALID)
+    _emit(svg, output_file)
 
 
 def _minor(version: str | None) -> str:
@@ -176,18 +274,11 @@ def list_checks(fmt: str) -> None:
 @click.option("--report", is_flag=True, help="Print the schema of the JSON report instead.")
 def schema(version: str | None, report: bool) -> None:
     """Print the JSON Schema of a submission (or of the validator's JSON report)."""
-    from aerp.protocol import data_root, minor_versions
+    from aerp.protocol import data_root
 
-    versions = minor_versions()
-    chosen = version or versions[-1]
-    if chosen.count(".") == 2:
-        chosen = chosen.rsplit(".", 1)[0]
-    if chosen not in versions:
-        raise click.BadParameter(
-            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
-        )
     name = "report" if report else "submission"
-    click.echo((data_root() / "schemas" / chosen / f"{name}.schema.json").read_text(encoding="utf-8"), nl=False)
+    path = data_root() / "schemas" / _minor(version) / f"{name}.schema.json"
+    click.echo(path.read_text(encoding="utf-8"), nl=False)
 
 
 @main.command()

@@ -66,7 +66,10 @@ def cohort_edges(energies: Sequence[float], bins: int = 5) -> list[float]:
     if high == low:
         raise NoScale("every result of the cohort has the same energy: there is no range to divide")
     width = (high - low) / bins
-    return [low + width * i for i in range(1, bins)]
+    edges = [low + width * i for i in range(1, bins)]
+    if not all(a < b for a, b in zip([low, *edges], [*edges, high], strict=True)):
+        raise NoScale("the range of the cohort is too narrow to divide into distinct bands")
+    return edges
 
 
 def cohort(protocol: Protocol, energies: Sequence[float]) -> list[Rating]:

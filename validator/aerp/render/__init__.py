@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from aerp.render.run import Run
 
 Renderer = Callable[[Run], str]
 
+# format name -> module whose ``render(run)`` writes it; imported only when asked for
+MODULES = {
+    "text": "aerp.render.text",
+    "json": "aerp.render.json_report",
+    "sarif": "aerp.render.sarif",
+    "junit": "aerp.render.junit",
+    "markdown": "aerp.render.markdown_report",
+    "html": "aerp.render.html_report",
+}
+FORMATS = tuple(MODULES)
+
 
 def renderer(name: str) -> Renderer:
-    if name == "json":
-        from aerp.render.json_report import render
-    else:
-        from aerp.render.text import render
-    return render
+    return importlib.import_module(MODULES[name]).render  # type: ignore[no-any-return]
 
 
-FORMATS = ("text", "json")
-
-__all__ = ["FORMATS", "Run", "renderer"]
+__all__ = ["FORMATS", "MODULES", "Run", "renderer"]
