@@ -112,3 +112,18 @@ def test_parallel_run_from_a_shell() -> None:
     outcome = run_subprocess("validate", "-q", "--jobs", "2", str(SUITE))
     assert outcome.exit_code == 1 and "Traceback" not in outcome.stderr
     assert outcome.stdout.startswith(f"{len(list(SUITE.rglob('*.yaml')) + list(SUITE.rglob('*.json')))} files")
+
+
+def test_labels_for_every_conformant_closed_file(tmp_path: Path) -> None:
+    outcome = run_cli("validate", "-q", "--labels", str(tmp_path / "labels"), str(SUITE))
+    report = json.loads(run_cli("validate", "-o", "json", str(SUITE)).stdout)
+    expected = [f for f in report["files"] if f["verdict"] == "conformant" and f["division"] == "closed"]
+    written = sorted((tmp_path / "labels").glob("*.label.svg"))
+    assert len(written) == len(expected) >= 12
+    assert f"{len(expected)} label(s) written" in outcome.stderr
+
+
+def test_no_label_for_a_non_conformant_or_open_file() -> None:
+    for name in ("non-conformant/rating-wrong-stars.yaml", "conformant/text-generation-a-llama-3.1-8b-open-l4.json"):
+        outcome = run_cli("label", str(SUITE / name))
+        assert outcome.exit_code == 1 and "no label:" in outcome.stderr and outcome.stdout == ""

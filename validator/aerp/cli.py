@@ -181,16 +181,19 @@ def _write_labels(results: list[Any], folder: str) -> None:
 
     target = os.path.abspath(folder)
     os.makedirs(target, exist_ok=True)
-    written = 0
+    written: set[str] = set()
     for result in results:
         try:
             svg = label_svg(result)
         except NoLabel:
             continue
-        with open(os.path.join(target, label_name(result)), "w", encoding="utf-8") as stream:
+        name = label_name(result)
+        if name in written:  # same file name in another folder: tell them apart by content
+            name = name.replace(".label.svg", f".{(result.sha256 or '')[:12]}.label.svg")
+        with open(os.path.join(target, name), "w", encoding="utf-8") as stream:
             stream.write(svg)
-        written += 1
-    click.echo(f"{written} label(s) written to {folder}", err=True)
+        written.add(name)
+    click.echo(f"{len(written)} label(s) written to {folder}", err=True)
 
 
 @main.command()

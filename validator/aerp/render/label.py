@@ -32,7 +32,7 @@ class NoLabel(ValueError):
 WIDTH, HEIGHT, PIXELS_PER_UNIT = 260, 364, 2
 MARGIN = 16
 CONTENT = WIDTH - 2 * MARGIN
-VALUE_X = 80  # where the values of the Task / Hardware / Date rows start
+VALUE_X = 68  # where the values of the Task / Hardware / Date rows start
 
 INK = "#14213d"  # the one dark accent: header, figures, filled stars, frame
 MUTED = "#5b6472"
@@ -70,6 +70,8 @@ _EMS = {
     face: {chr(32 + i): int(w) / 1000 for i, w in enumerate(table.split(","))}
     for face, table in (("bold", _BOLD_ASCII), ("regular", _REGULAR_ASCII))
 }
+_EMS["bold"].update({"×": 0.838, "·": 0.38, "…": 1.0})
+_EMS["regular"].update({"×": 0.838, "·": 0.318, "…": 1.0})
 _EMS["mono"] = {chr(c): 0.602 for c in range(32, 127)}
 _SAFETY = 1.04  # kerning, hinting and a viewer's font that is wider still
 
@@ -200,8 +202,12 @@ class _Shown(NamedTuple):
     aerp_version: str
 
 
-def _require(result: FileResult, scale_stars: Sequence[int]) -> _Shown:
-    """The facts a label draws, or NoLabel naming the ones that are missing or unusable."""
+def _rated(result: FileResult) -> None:
+    """NoLabel unless the result is one a label may speak for: conformant and rated.
+
+    A label is read as an endorsement of the stars it shows, so it is never drawn for a
+    result the validator rejected, nor for the open division, whose results are not rated.
+    """
     if result.verdict is Verdict.UNREADABLE:
         raise NoLabel(f"{result.path} is unreadable: a label is drawn only for a conformant result")
     if result.verdict is Verdict.NON_CONFORMANT:
@@ -209,9 +215,13 @@ def _require(result: FileResult, scale_stars: Sequence[int]) -> _Shown:
             f"{result.path} is non-conformant ({_plural(result.errors, 'error')}): "
             "a label is drawn only for a conformant result"
         )
-    facts = result.facts
-    if facts.get("division") == "open":
+    if result.facts.get("division") == "open":
         raise NoLabel(f"{result.path}: open-division results are not rated, so they get no label")
+
+
+def _require(result: FileResult, scale_stars: Sequence[int]) -> _Shown:
+    """The facts a label draws, or NoLabel naming the ones that are missing or unusable."""
+    facts = result.facts
     text = {key: facts.get(key) for key in ("model", "revision", "task", "hardware", "date")}
     missing = [key for key, value in text.items() if not isinstance(value, str) or not value.strip()]
     energy = facts.get("energy_wh_per_1000_queries")
@@ -246,6 +256,7 @@ def label_svg(result: FileResult) -> str:
     Raises NoLabel when the result is not conformant, is in the open division (which is not
     rated), or lacks a fact the label shows.
     """
+    _rated(result)
     protocol = _protocol(result)
     rating = protocol.params["rating"]
     scale_stars = [int(s) for s in rating["stars"]]  # best first, e.g. [5, 4, 3, 2, 1]
@@ -266,9 +277,10 @@ def label_svg(result: FileResult) -> str:
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="{SANS}">'
     )
     add(f'<title id="{id_prefix}-title">{_xml(f"AERP energy label: {model}, {stars_text}")}</title>')
+    task_class = f" (class {shown.size_class})" if shown.size_class else ""
     desc = (
         f"{model} at revision {revision}: {figure} {unit} of accelerator energy per 1,000 queries "
-        f"on the {task_text} task, on {hardware}, submitted {date}. Rated {stars_text} on the {scale} "
+        f"on the {task} task{task_class}, on {hardware}, submitted {date}. Rated {stars_text} on the {scale} "
         f"scale of AERP {version}. Result file SHA-256 {digest}."
     )
     add(f'<desc id="{id_prefix}-desc">{_xml(desc)}</desc>')
@@ -309,8 +321,8 @@ def label_svg(result: FileResult) -> str:
         )
         add(f'<text x="{MARGIN}" y="{_n(row_top + 12.5)}" font-size="9" fill="{MUTED}">{name}</text>')
         add(
-            f'<text x="{VALUE_X}" y="{_n(row_top + 12.5)}" font-size="10" font-weight="600" fill="{INK}">'
-            f"{_xml(_fit(_clean(value), 10, WIDTH - MARGIN - VALUE_X, 'bold'))}</text>"
+            f'<text x="{VALUE_X}" y="{_n(row_top + 12.5)}" font-size="9.5" font-weight="600" fill="{INK}">'
+            f"{_xml(_fit(_clean(value), 9.5, WIDTH - MARGIN - VALUE_X, 'bold'))}</text>"
         )
         row_top += 18
     add(

@@ -169,8 +169,13 @@ def format_energy(value: float) -> str:
         return f"{value:,.0f}"
     if magnitude == 0:
         return "0"
-    decimals = max(0, 3 - math.floor(math.log10(magnitude)))
-    return f"{value:.{min(decimals, 12)}f}"
+    decimals = min(12, max(0, 3 - math.floor(math.log10(magnitude))))
+    rounded = abs(round(value, decimals))  # 999.99 rounds to 1000, 9.9996 to 10: one digit fewer
+    if rounded >= 1000:
+        return f"{value:,.0f}"
+    if rounded > 0:
+        decimals = min(decimals, max(0, 3 - math.floor(math.log10(rounded))))
+    return f"{value:.{decimals}f}"
 
 
 def format_threshold(value: float) -> str:
@@ -518,4 +523,3 @@ def verdict_counts(model: ReportModel) -> str:
         f"{i.conformant} conformant, {i.non_conformant} non-conformant, {i.unreadable} unreadable; "
         f"{i.errors} error{'' if i.errors == 1 else 's'}, {i.warnings} warning{'' if i.warnings == 1 else 's'}"
     )
-

@@ -124,7 +124,7 @@ def _bands(section: TaskSection, axis: LogAxis, bottom: float) -> list[str]:
         if width <= 0:
             continue
         parts.append(
-            f'<g><title>{band.stars} stars: {escape(band_range(band))} Wh</title>'
+            f"<g><title>{band.stars} stars: {escape(band_range(band))} Wh</title>"
             f'<rect x="{_n(left)}" y="{_n(TOP)}" width="{_n(width)}" height="{_n(bottom - TOP)}" fill="{fill}"/>'
             f'<rect x="{_n(left)}" y="{_n(TOP)}" width="{_n(width)}" height="{_n(HEADER_HEIGHT)}" fill="{header}"/>'
         )
