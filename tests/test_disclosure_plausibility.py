@@ -132,3 +132,18 @@ def test_plausibility_leaves_slips_to_the_consistency_check() -> None:
     document = copy.deepcopy(CLEAN["image-to-text-blip-image-captioning-large.yaml"])
     document["results"]["repetitions"][2]["energy"]["accelerator"]["value"] *= 1000
     assert [f.check for f in check(document).findings] == ["AERP-C007"]
+
+
+def test_a_placeholder_in_a_typed_member_is_missing_disclosure_not_a_type_error() -> None:
+    document = copy.deepcopy(CLEAN["image-to-text-blip-image-captioning-large.yaml"])
+    document["hardware"]["accelerators"]["count"] = "TBD"
+    document["hardware"]["accelerators"]["form_factor"] = "unknown"
+    document["hardware"]["host"]["memory"] = {"value": "N/A", "unit": "GB"}
+    del document["attestation"]
+    found = sorted((f.check, f.pointer) for f in check(document).findings)
+    assert found == [
+        ("AERP-D001", "/attestation"),
+        ("AERP-D002", "/hardware/accelerators/count"),
+        ("AERP-D002", "/hardware/accelerators/form_factor"),
+        ("AERP-D002", "/hardware/host/memory/value"),
+    ]

@@ -108,5 +108,16 @@ def validate_document(document: Document, name: str, digest: str | None) -> File
         assert entry.function is not None
         for semantic_problem in entry.function(context):
             result.findings.append(_finding(entry.id, semantic_problem, document))
-    result.findings.sort(key=Finding.sort_key)
+    result.findings = _once_each(result.findings)
     return result
+
+
+def _once_each(findings: list[Finding]) -> list[Finding]:
+    """Sorted by place, and a check that reports the same place twice (by two routes) reported once."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        if (finding.check, finding.pointer) not in seen:
+            seen.add((finding.check, finding.pointer))
+            unique.append(finding)
+    return unique

@@ -49,6 +49,32 @@ def missing_disclosure(error: Any, protocol: Protocol) -> SchemaProblem | None:
     return None
 
 
+@explainer
+def placeholder_value(error: Any, protocol: Protocol) -> SchemaProblem | None:
+    """A placeholder where a number, a date or a listed word is due is missing disclosure, not a type error.
+
+    Tools that cannot know a value (``aerp ingest`` among them) write a placeholder such as
+    TBD; whatever member it stands in, the finding says that the value is still missing.
+    """
+    if error.validator in ("required", "additionalProperties") or not _placeholder(
+        error.instance, _placeholder_words(protocol)
+    ):
+        return None
+    pointer = from_path(error.absolute_path)
+    owner = pointer[: -len("/value")] if pointer.endswith("/value") else pointer  # a quantity's number
+    meaning = next((m for p, m in _fields(protocol, "required").items() if _matches(p, owner)), None)
+    what = meaning or f"`{describe(pointer)}`"
+    return "AERP-D002", Problem(
+        pointer,
+        f"missing disclosure: {what} holds the placeholder `{error.instance}`",
+        hint="state the actual value; a placeholder counts as missing",
+    )
+
+
+def _placeholder_words(protocol: Protocol) -> set[str]:
+    return {str(w).lower() for w in protocol.params["disclosure"]["placeholders"]}
+
+
 def _placeholder(value: Any, placeholders: set[str]) -> bool:
     return isinstance(value, str) and value.strip().lower() in placeholders
 
@@ -64,7 +90,7 @@ def _present(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
     "No disclosure member holds a placeholder (N/A, unknown, TBD, ...) instead of a value.",
 )
 def placeholders(ctx: Context) -> Iterator[Problem]:
-    words = {str(w).lower() for w in ctx.params["disclosure"]["placeholders"]}
+    words = _placeholder_words(ctx.protocol)
     for level in ("required", "recommended"):
         for pattern, meaning in _fields(ctx.protocol, level).items():
             for pointer, value in _present(ctx.data, pattern):
