@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aerp.checks.schema import validate as schema_problems
+from aerp.checks.units import conversion_problems
 from aerp.checks.version import resolve_version
 from aerp.findings import FileResult, Finding
 from aerp.load import Document, Limits, LoadError, decode, guess_format, load_text, read_bytes
@@ -100,6 +101,9 @@ def validate_document(document: Document, name: str, digest: str | None) -> File
     for check_id, schema_problem in schema_problems(data, protocol):
         tainted.append(schema_problem.pointer)
         result.findings.append(_finding(check_id, schema_problem, document))
+    for conversion in conversion_problems(data, protocol):  # like the schema: checks never see such a value
+        tainted.append(conversion.pointer)
+        result.findings.append(_finding("AERP-U006", conversion, document))
     result.facts.update(_facts(data))
     context = Context(data=data, protocol=protocol, facts=result.facts)
     for entry in semantic_checks():

@@ -72,7 +72,19 @@ def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -
     value = quantity["value"]
     if factor == 1:
         return float(value)
-    return float(Fraction(value) * factor)
+    converted = float(Fraction(value) * factor)  # OverflowError beyond binary64: see overflowing()
+    return converted
+
+
+def overflowing(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> bool:
+    """True when the value cannot be expressed in the canonical unit as a finite binary64 number."""
+    try:
+        to_canonical(quantity, dimension, protocol)
+    except OverflowError:
+        return True
+    except KeyError:
+        return False  # not an allowed unit: the schema stage reports it
+    return False
 
 
 def from_canonical(value: float, unit: str, dimension: str, protocol: Protocol) -> float:

@@ -17,7 +17,7 @@ from aerp.findings import Severity
 from aerp.places import describe
 from aerp.pointer import expand
 from aerp.protocol import Protocol
-from aerp.quantities import explain, vocabulary
+from aerp.quantities import explain, overflowing, vocabulary
 from aerp.registry import Context, Problem, check, declare
 
 E = Severity.ERROR
@@ -119,3 +119,28 @@ def positive(ctx: Context) -> Iterator[Problem]:
 @check("AERP-U005", E, "REQ-UNITS-5", "Masses of CO2-equivalent and carbon intensities are not negative.")
 def not_negative(ctx: Context) -> Iterator[Problem]:
     yield from _non_positive(ctx, {"mass_co2e", "carbon_intensity"}, strict=False)
+
+
+declare(
+    "AERP-U006",
+    E,
+    "REQ-FORMAT-6",
+    "Every quantity converts to its canonical unit as a finite number (no overflow).",
+    "schema",
+)
+
+
+def conversion_problems(data: Any, protocol: Protocol) -> Iterator[Problem]:
+    """Quantities too large to convert (1e308 kWh is not a finite number of Wh).
+
+    Run before the semantic checks, like the schema: the checks that convert a value never
+    see one that cannot be converted, and the value is reported once, here.
+    """
+    for pointer, dimension, quantity in quantities(data, protocol.version):
+        if overflowing(quantity, dimension, protocol):
+            canonical = vocabulary(protocol).canonical[dimension]
+            yield Problem(
+                f"{pointer}/value",
+                f"{quantity['value']} {quantity['unit']} is too large to express in {canonical} as a finite number",
+                hint="check the value and its unit",
+            )
