@@ -12,8 +12,15 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from aerp.cli import main
+
+# Fuzzing profiles: the default is bounded for CI; `--hypothesis-profile=long` runs the fuzz
+# tests for about an hour (python -m pytest tests/test_properties.py --hypothesis-profile=long).
+settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=200_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile("default")
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE = ROOT / "reference-results" / "1.0"

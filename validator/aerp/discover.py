@@ -14,12 +14,13 @@ def discover(paths: Iterable[str]) -> list[tuple[Path, str]]:
 
     A file named on the command line is validated whatever its suffix; a folder is searched
     recursively for ``*.yaml``, ``*.yml`` and ``*.json`` without following symbolic links
-    to folders, so that a link loop cannot trap the walk.
+    to folders, so that a link loop cannot trap the walk. A folder named like a submission
+    (``result.yaml/``) is taken as the file the user meant, and reported as unreadable.
     """
     found: dict[str, Path] = {}
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if path.is_dir() and not given.lower().endswith(SUFFIXES):
             for folder, subfolders, files in os.walk(path, followlinks=False):
                 subfolders.sort()
                 for name in files:

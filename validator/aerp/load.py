@@ -87,10 +87,17 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             hint="a submission is a few kilobytes; raise the limit with --max-bytes if this is intended",
         )
     try:
-        with open(path, "rb") as stream:
-            content = stream.read(max_bytes + 1)
+        # O_NONBLOCK: a file swapped for a FIFO after the stat above still cannot block the read
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise LoadError("AERP-L001", f"the file cannot be read: {exc.strerror or exc}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise LoadError("AERP-L001", "this is not a regular file (a FIFO, socket or device)")
+        try:
+            content = stream.read(max_bytes + 1)
+        except OSError as exc:
+            raise LoadError("AERP-L001", f"the file cannot be read: {exc.strerror or exc}") from None
     if len(content) > max_bytes:
         raise LoadError("AERP-L011", f"the file has more than {max_bytes} bytes")
     return content

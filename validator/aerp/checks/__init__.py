@@ -4,6 +4,7 @@ Importing this package registers them all in :data:`aerp.registry.REGISTRY`.
 """
 
 from aerp.checks import (
+    artifacts,
     consistency,
     disclosure,
     hardware,
@@ -19,6 +20,7 @@ from aerp.checks import (
 )
 
 __all__ = [
+    "artifacts",
     "consistency",
     "disclosure",
     "hardware",

@@ -12,10 +12,11 @@ from pathlib import PurePath
 
 from aerp.findings import Finding, Verdict
 from aerp.render.run import Run
+from aerp.safe_text import printable
 
 
 def _line(path: str, f: Finding) -> str:
-    return f"{path}:{f.line}:{f.column}: {f.severity.value} {f.check} {f.message} [{f.requirement}]"
+    return printable(f"{path}:{f.line}:{f.column}: {f.severity.value} {f.check} {f.message} [{f.requirement}]")
 
 
 def render(run: Run) -> str:
@@ -36,7 +37,7 @@ def render(run: Run) -> str:
     ET.SubElement(properties, "property", {"name": "aerp.version", "value": run.tool_version})
     ET.SubElement(properties, "property", {"name": "spec.versions", "value": " ".join(run.spec_versions)})
     for result in run.results:
-        path = PurePath(result.path)
+        path = PurePath(printable(result.path))
         case = ET.SubElement(
             suite,
             "testcase",
@@ -50,7 +51,7 @@ def render(run: Run) -> str:
         errors = [f for f in result.findings if f.severity.value == "error"]
         others = [f for f in result.findings if f.severity.value != "error"]
         if result.verdict is Verdict.UNREADABLE:
-            error = ET.SubElement(case, "error", {"message": errors[0].message, "type": errors[0].check})
+            error = ET.SubElement(case, "error", {"message": printable(errors[0].message), "type": errors[0].check})
             error.text = "\n".join(_line(result.path, f) for f in errors)
         elif result.verdict is Verdict.NON_CONFORMANT:
             failure = ET.SubElement(

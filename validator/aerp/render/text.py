@@ -9,6 +9,7 @@ import click
 
 from aerp.findings import Severity
 from aerp.render.run import Run
+from aerp.safe_text import printable
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
 
@@ -24,9 +25,9 @@ def render(run: Run) -> str:
             severity = finding.severity.value
             if run.color:
                 severity = click.style(severity, fg=_COLOURS[finding.severity], bold=True)
-            message = finding.message + (f" — {finding.hint}" if finding.hint else "")
+            message = printable(finding.message + (f" — {finding.hint}" if finding.hint else ""))
             lines.append(
-                f"{result.path}:{finding.line}:{finding.column}: {severity} {finding.check} "
+                f"{printable(result.path)}:{finding.line}:{finding.column}: {severity} {finding.check} "
                 f"{message} [{finding.requirement}]"
             )
     s = run.summary()

@@ -1,0 +1,232 @@
+"""Hostile and broken input: every attack gives exit 1 and one finding, in bounded time and memory.
+
+Each attack runs `python -m aerp validate FILE` in a child process, as a leaderboard would run
+it on a stranger's file; the harness measures the child's wall-clock time and peak resident
+memory (and caps its address space, so a runaway could not take the machine down).
+Large attacks are generated here rather than committed.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, SUITE, run_cli
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+EXPECTED: dict[str, str] = yaml.safe_load((HOSTILE / "expected.yaml").read_text())
+TIME_BOUND_S = 2.0
+MEMORY_BOUND_MIB = 200
+ADDRESS_SPACE_CAP = 4 * 1024**3
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "validator"), os.environ.get("PYTHONPATH", "")) if p),
+}
+
+
+def _cap() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
+
+
+def attack(*args: str) -> tuple[int, str, str, float, float]:
+    """(exit code, stdout, stderr, seconds, peak MiB) of one validator run in a child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "aerp", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_cap,
+        env=ENV,
+        text=True,
+    )
+    try:
+        stdout, stderr = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return child.returncode, stdout, stderr, seconds, usage.ru_maxrss / 1024
+
+
+def _assert_one_finding(path: Path, check: str) -> None:
+    code, stdout, stderr, seconds, peak = attack("validate", str(path))
+    assert code == 1, stdout + stderr
+    assert "Traceback" not in stdout + stderr
+    findings = [line for line in stdout.splitlines() if " AERP-" in line]
+    assert len(findings) == 1, findings
+    assert (f" {check} " in findings[0] and ":1:" in findings[0]) or f" {check} " in findings[0]
+    assert seconds < TIME_BOUND_S, f"{path.name} took {seconds:.2f} s"
+    assert peak < MEMORY_BOUND_MIB, f"peak memory of children reached {peak:.0f} MiB"
+
+
+@pytest.mark.parametrize(("name", "check"), sorted(EXPECTED.items()))
+def test_committed_attack(name: str, check: str) -> None:
+    _assert_one_finding(HOSTILE / name, check)
+
+
+def _base() -> str:
+    text = (SUITE / "conformant" / "image-to-text-blip-image-captioning-large.yaml").read_text()
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+
+
+GENERATED = {
+    "yaml-deep-nesting.yaml": ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "AERP-L011"),
+    "yaml-deep-block-nesting.yaml": ("".join(" " * i + "k:\n" for i in range(2000)), "AERP-L011"),
+    "json-deep-nesting.json": ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "AERP-L011"),
+    "json-huge-integer.json": ('{"aerp_version": "1.0.0", "x": ' + "9" * 100_000 + "}", "AERP-L011"),
+    "yaml-megabyte-string.yaml": ("aerp_version: '1.0.0'\nnote: '" + "x" * 1_048_576 + "'\n", "AERP-L011"),
+    "file-too-large.yaml": ("# " + "x" * (5 * 1024 * 1024) + "\n", "AERP-L011"),
+    "yaml-many-nodes.yaml": ("aerp_version: '1.0.0'\nx: [" + "1, " * 250_000 + "1]\n", "AERP-L011"),
+    "value-long-unit.yaml": (None, "AERP-U003"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_attack(tmp_path: Path, name: str) -> None:
+    content, check = GENERATED[name]
+    if content is None:
+        content = _base().replace(
+            'memory: {value: 512, unit: "GiB"}', 'memory: {value: 512, unit: "' + "W" * 60_000 + '"}'
+        )
+    target = tmp_path / name
+    target.write_text(content)
+    _assert_one_finding(target, check)
+
+
+def test_files_that_are_not_files(tmp_path: Path) -> None:
+    (tmp_path / "directory.yaml").mkdir()
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    os.mkfifo(tmp_path / "fifo.yaml")
+    for name in ("directory.yaml", "broken.yaml", "fifo.yaml", "removed-while-running.yaml"):
+        _assert_one_finding(tmp_path / name, "AERP-L001")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_unreadable_file(tmp_path: Path) -> None:
+    target = tmp_path / "locked.yaml"
+    target.write_text(_base())
+    target.chmod(0)
+    _assert_one_finding(target, "AERP-L001")
+
+
+def test_a_symlink_loop_in_a_folder_ends(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text(_base())
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "back").symlink_to(tmp_path / "inner")
+    code, stdout, _, seconds, _ = attack("validate", "-q", str(tmp_path))
+    assert code == 0 and stdout.startswith("1 file:") and seconds < TIME_BOUND_S
+
+
+AUDIT = r"""
+import os, sys
+inputs = set(sys.argv[1:])
+allowed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), {data!r}, {package!r})
+seen = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        path = os.path.realpath(os.fsdecode(args[0]))
+        if not path.startswith(allowed) and path not in inputs and "__pycache__" not in path:
+            seen.append(("open", path))
+    elif event in ("socket.connect", "socket.getaddrinfo", "subprocess.Popen", "os.system", "os.exec",
+                   "pickle.find_class"):
+        seen.append((event, str(args[0])[:80]))
+sys.addaudithook(hook)
+from click.testing import CliRunner
+from aerp.cli import main
+result = CliRunner().invoke(main, ["validate", "--jobs", "1", *sys.argv[1:]])
+print(result.exit_code)
+print(repr(seen))
+"""
+
+
+def test_nothing_but_the_inputs_is_read_and_nothing_is_run(tmp_path: Path) -> None:
+    """Artifacts are never opened, links in them never followed, no network, no process, no pickle."""
+    from aerp.protocol import data_root
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read")
+    folder = tmp_path / "submission"
+    (folder / "logs").mkdir(parents=True)
+    (folder / "logs" / "benchmark_report.json").symlink_to(secret)
+    submission = folder / "result.yaml"
+    submission.write_text(_base())
+    hostile = [str(p.resolve()) for p in sorted(HOSTILE.iterdir()) if p.name != "expected.yaml"]
+    script = AUDIT.format(data=str(data_root().resolve()), package=str((ROOT / "validator").resolve()))
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(submission.resolve()), *hostile],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    exit_code, seen = done.stdout.splitlines()[-2:]
+    assert exit_code == "1", done.stdout + done.stderr
+    assert seen == "[]"
+
+
+def test_a_run_writes_only_where_it_was_told(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    for path in sorted(HOSTILE.iterdir())[:10]:
+        (work / path.name).write_bytes(path.read_bytes())
+    report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    labels = tmp_path / "labels"
+    run_cli(
+        "validate",
+        "-o",
+        "json",
+        "--output-file",
+        str(report),
+        "--labels",
+        str(labels),
+        str(work),
+        str(SUITE / "conformant" / "image-to-text-blip-image-captioning-large.yaml"),
+    )
+    after = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    added = sorted(str(p.relative_to(tmp_path)) for p in set(after) - set(before))
+    changed = [p for p in before if after.get(p) != before[p] and p not in (report.parent, tmp_path)]
+    assert added == ["labels", "labels/image-to-text-blip-image-captioning-large.label.svg", "out/report.json"]
+    assert changed == []
+
+
+ROWS_ATTACKS = {
+    "nul.csv": b"task,class,energy\nasr,,1\x00 Wh\n",
+    "invalid-utf8.csv": b"task,class,energy\nasr,,\xff\xfe Wh\n",
+    "huge-number.csv": b"task,class,energy\nasr,,1e999 Wh\n",
+    "long-cell.csv": b"task,class,energy\n" + b"asr,," + b"9" * 200_000 + b" Wh\n",
+    "unit-bomb.csv": b"task,class,energy\nasr,,1 m**(9**9**9)\n",
+    "binary.csv": bytes(range(256)) * 8,
+    "empty.csv": b"",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROWS_ATTACKS))
+def test_rate_input_attacks(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name
+    target.write_bytes(ROWS_ATTACKS[name])
+    code, stdout, stderr, seconds, _ = attack("rate", "--input", str(target))
+    assert code == 1 and "Traceback" not in stdout + stderr and stderr.strip()
+    assert seconds < TIME_BOUND_S
+
+
+def test_control_characters_never_reach_a_terminal_or_xml() -> None:
+    import xml.etree.ElementTree as ET
+
+    path = str(HOSTILE / "value-control-characters.yaml")
+    text = run_cli("validate", path).stdout
+    assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
+    ET.fromstring(run_cli("validate", "-o", "junit", path).stdout)  # no character XML 1.0 forbids
