@@ -12,7 +12,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -35,26 +34,31 @@ def _cap() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_CAP, ADDRESS_SPACE_CAP))
 
 
+# A wrapper whose only child is the validator, so that the peak it reports is the validator's own.
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdin=subprocess.DEVNULL).returncode\n"
+    "seconds = time.perf_counter() - start\n"
+    "sys.stderr.write(f'\\nMEASURED {seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
+
+
 def attack(*args: str) -> tuple[int, str, str, float, float]:
     """(exit code, stdout, stderr, seconds, peak MiB) of one validator run in a child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "aerp", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "aerp", *args],
+        capture_output=True,
         preexec_fn=_cap,
         env=ENV,
         text=True,
+        timeout=60,
+        check=False,
     )
-    try:
-        stdout, stderr = child.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        raise
-    seconds = time.perf_counter() - start
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return child.returncode, stdout, stderr, seconds, usage.ru_maxrss / 1024
+    stderr, _, measured = done.stderr.rpartition("\nMEASURED ")
+    seconds, peak_kib = measured.split()
+    return done.returncode, done.stdout, stderr, float(seconds), int(peak_kib) / 1024
 
 
 def _assert_one_finding(path: Path, check: str) -> None:

@@ -9,6 +9,7 @@ part at 700 W or a PCIe card at 350 W).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ from aerp.quantities import to_canonical
 _NOISE = re.compile(r"\b(?:sxm\d?|pcie|nvl|oam|mxm|hbm\d?e?|\d+\s*gb|tesla|instinct|hgx|dgx)\b|[\s\-_]+")
 
 
+@functools.lru_cache(maxsize=1024)
 def _normal(name: str, vendor: str) -> str:
     text = name.lower()
     for word in {vendor.lower(), "nvidia", "amd"}:

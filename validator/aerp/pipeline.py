@@ -101,11 +101,11 @@ def validate_document(document: Document, name: str, digest: str | None) -> File
     for check_id, schema_problem in schema_problems(data, protocol):
         tainted.append(schema_problem.pointer)
         result.findings.append(_finding(check_id, schema_problem, document))
-    for conversion in conversion_problems(data, protocol):  # like the schema: checks never see such a value
-        tainted.append(conversion.pointer)
-        result.findings.append(_finding("AERP-U006", conversion, document))
     result.facts.update(_facts(data))
     context = Context(data=data, protocol=protocol, facts=result.facts)
+    for conversion in conversion_problems(context):  # like the schema: checks never see such a value
+        tainted.append(conversion.pointer)
+        result.findings.append(_finding("AERP-U006", conversion, document))
     for entry in semantic_checks():
         if any(overlaps(need, bad) for need in entry.inputs for bad in tainted):
             continue

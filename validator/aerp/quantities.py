@@ -70,10 +70,20 @@ def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -
     """
     factor = vocabulary(protocol).dimensions[dimension][quantity["unit"]]
     value = quantity["value"]
+    if isinstance(value, float):
+        # One IEEE operation is correctly rounded, so multiplying by an integer factor or
+        # dividing by an integer divisor gives the same double as the exact product rounded
+        # once; only other fractions (5/18) need rational arithmetic.
+        if factor.denominator == 1 and factor.numerator < 2**53:
+            product = value * factor.numerator
+            if product in (float("inf"), float("-inf")):
+                raise OverflowError("the converted value is too large for a float")
+            return product
+        if factor.numerator == 1 and factor.denominator < 2**53:
+            return value / factor.denominator
     if factor == 1:
         return float(value)
-    converted = float(Fraction(value) * factor)  # OverflowError beyond binary64: see overflowing()
-    return converted
+    return float(Fraction(value) * factor)  # OverflowError beyond binary64: see overflowing()
 
 
 def overflowing(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> bool:

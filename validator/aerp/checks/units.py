@@ -66,12 +66,21 @@ def quantity_patterns(version: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(found)
 
 
-def quantities(data: Any, version: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def quantities(data: Any, version: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Every well-formed quantity of the document: (pointer, dimension, {value, unit})."""
-    for pattern, dimension in quantity_patterns(version):
-        for pointer, node in expand(data, pattern):
-            if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value")):
-                yield pointer, dimension, node
+    return [
+        (pointer, dimension, node)
+        for pattern, dimension in quantity_patterns(version)
+        for pointer, node in expand(data, pattern)
+        if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value"))
+    ]
+
+
+def quantities_of(ctx: Context) -> list[tuple[str, str, dict[str, Any]]]:
+    """The quantities of the file being checked, found once and shared by the checks."""
+    if "quantities" not in ctx.cache:
+        ctx.cache["quantities"] = quantities(ctx.data, ctx.protocol.version)
+    return ctx.cache["quantities"]
 
 
 def _is_number(value: Any) -> bool:
@@ -99,7 +108,7 @@ _SIGNED_HINT = {
 
 
 def _non_positive(ctx: Context, dimensions: set[str], strict: bool) -> Iterator[Problem]:
-    for pointer, dimension, quantity in quantities(ctx.data, ctx.protocol.version):
+    for pointer, dimension, quantity in quantities_of(ctx):
         value = quantity["value"]
         if dimension in dimensions and (value < 0 or (strict and value == 0)):
             what = "zero" if value == 0 else "negative"
@@ -130,15 +139,15 @@ declare(
 )
 
 
-def conversion_problems(data: Any, protocol: Protocol) -> Iterator[Problem]:
+def conversion_problems(ctx: Context) -> Iterator[Problem]:
     """Quantities too large to convert (1e308 kWh is not a finite number of Wh).
 
     Run before the semantic checks, like the schema: the checks that convert a value never
     see one that cannot be converted, and the value is reported once, here.
     """
-    for pointer, dimension, quantity in quantities(data, protocol.version):
-        if overflowing(quantity, dimension, protocol):
-            canonical = vocabulary(protocol).canonical[dimension]
+    for pointer, dimension, quantity in quantities_of(ctx):
+        if overflowing(quantity, dimension, ctx.protocol):
+            canonical = vocabulary(ctx.protocol).canonical[dimension]
             yield Problem(
                 f"{pointer}/value",
                 f"{quantity['value']} {quantity['unit']} is too large to express in {canonical} as a finite number",
