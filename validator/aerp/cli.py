@@ -123,7 +123,7 @@ def validate(
 
     from aerp.batch import Bug, default_jobs, validate_many
     from aerp.discover import discover
-    from aerp.findings import FileResult, Verdict
+    from aerp.findings import FileResult
     from aerp.pipeline import default_limits
     from aerp.render import Run, renderer
 
@@ -141,19 +141,20 @@ def validate(
     results: list[FileResult] = []
     bugs: list[Bug] = []
     outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast)
-    with _progress(outcomes, len(files)) as stream:
-        for outcome in stream:
-            (bugs if isinstance(outcome, Bug) else results).append(outcome)
-    run = Run(
-        results=results,
-        tool_version=__version__,
-        timestamp=timestamp or _now(),
-        color=output_file is None and fmt == "text" and sys.stdout.isatty(),
-    )
-    text = renderer(fmt)(run)
-    if quiet and fmt == "text":
-        text = text.splitlines()[-1] + "\n"
-    _emit(text, output_file, color=run.color)
+    color = output_file is None and fmt == "text" and sys.stdout.isatty()
+    stamp = timestamp or _now()
+    if fmt == "text" and not labels_dir:
+        # the default output is written file by file, and only counts are kept: memory stays flat
+        run = _stream_text(outcomes, len(files), output_file, quiet, color, bugs)
+    else:
+        with _progress(outcomes, len(files)) as stream:
+            for outcome in stream:
+                (bugs if isinstance(outcome, Bug) else results).append(outcome)
+        run = Run(results=results, tool_version=__version__, timestamp=stamp, color=color)
+        text = renderer(fmt)(run)
+        if quiet and fmt == "text":
+            text = text.splitlines()[-1] + "\n"
+        _emit(text, output_file, color=run.color)
     if labels_dir:
         _write_labels(results, labels_dir)
     if bugs:
@@ -163,8 +164,50 @@ def validate(
                 click.echo(bug.trace, err=True)
         click.echo(f"This is a bug in the validator, not in those files. Please report it at {ISSUES}", err=True)
         sys.exit(EXIT_BUG)
-    bad = any(r.verdict is not Verdict.CONFORMANT for r in results)
+    summary = run.summary()
+    bad = summary["non_conformant"] + summary["unreadable"] > 0
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
+
+
+def _stream_text(outcomes: Any, total: int, output_file: str | None, quiet: bool, color: bool, bugs: list[Any]) -> Any:
+    """Write each file's findings as soon as it is checked; return a Run that holds only the counts."""
+    from aerp.batch import Bug
+    from aerp.findings import Severity, Verdict
+    from aerp.render import Run
+    from aerp.render.text import finding_lines, summary_line
+
+    tally = {"files": 0, "conformant": 0, "non_conformant": 0, "unreadable": 0, "errors": 0, "warnings": 0}
+    verdicts = {
+        Verdict.CONFORMANT: "conformant",
+        Verdict.NON_CONFORMANT: "non_conformant",
+        Verdict.UNREADABLE: "unreadable",
+    }
+    sink = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115 - closed below
+    try:
+        with _progress(outcomes, total) as stream:
+            for outcome in stream:
+                if isinstance(outcome, Bug):
+                    bugs.append(outcome)
+                    continue
+                tally["files"] += 1
+                tally[verdicts[outcome.verdict]] += 1
+                tally["errors"] += sum(1 for f in outcome.findings if f.severity is Severity.ERROR)
+                tally["warnings"] += sum(1 for f in outcome.findings if f.severity is Severity.WARNING)
+                if not quiet:
+                    for line in finding_lines(outcome, color):
+                        _write_line(line, sink, color)
+        _write_line(summary_line(tally), sink, color)
+    finally:
+        if sink:
+            sink.close()
+    return Run(results=[], tool_version=__version__, timestamp="", tally=tally)
+
+
+def _write_line(line: str, sink: Any, color: bool) -> None:
+    if sink is not None:
+        sink.write(line + "\n")
+    else:
+        click.echo(line, color=color)
 
 
 def _progress(items: Any, total: int) -> Any:

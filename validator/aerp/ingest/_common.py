@@ -21,7 +21,6 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,6 @@ from aerp.protocol import Protocol, load_minor
 
 TBD = "TBD"
 MAX_BYTES = 64 * 1024 * 1024
-SIGNIFICANT_DIGITS = 15  # a binary64 number holds 15 decimal digits exactly: one rounding, no noise
 _REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -244,12 +242,12 @@ def exact(value: int | float | Fraction) -> Fraction:
 
 
 def rounded(value: Fraction) -> float:
-    """``value`` rounded once, to 15 significant digits (no binary noise in what is written)."""
-    if value == 0:
-        return 0.0
-    with localcontext() as context:
-        context.prec = SIGNIFICANT_DIGITS
-        return float(Decimal(value.numerator) / Decimal(value.denominator))
+    """``value`` as the nearest binary64 number: the one rounding of an exact computation.
+
+    Python converts a Fraction to float correctly rounded, and the inputs were exact
+    decimals, so no binary noise of intermediate steps reaches what is written.
+    """
+    return float(value)
 
 
 def whole(value: float | int) -> int | float:
@@ -370,7 +368,24 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _leaf(value: Any) -> bool:
+    return not isinstance(value, (dict, list)) and not (isinstance(value, str) and len(value) > 60)
+
+
+def _represent_dict(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.Node:
+    """Small mappings of scalars on one line, as people write quantities: {value: 9.6, unit: Wh}."""
+    flow = 0 < len(value) <= 4 and all(_leaf(v) for v in value.values())
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow or None)
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    flow = 0 < len(value) <= 8 and all(_leaf(v) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow or None)
+
+
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(list, _represent_list)
 
 _HEADER = """\
 # AERP submission skeleton written by `aerp ingest`.
@@ -383,6 +398,6 @@ _HEADER = """\
 
 def dump_yaml(document: dict[str, Any]) -> str:
     body = yaml.dump(
-        json_safe(document), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+        json_safe(document), Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120
     )
     return _HEADER + body

@@ -23,8 +23,10 @@ class _Lines:
     def add(self, indent: int, text: str, comment: str | None = None) -> None:
         line = " " * indent + text
         if comment:
-            line = f"{line.ljust(_COMMENT_COLUMN - 1)} # {comment}" if len(line) < _COMMENT_COLUMN - 1 else (
-                f"{line}  # {comment}"
+            line = (
+                f"{line.ljust(_COMMENT_COLUMN - 1)} # {comment}"
+                if len(line) < _COMMENT_COLUMN - 1
+                else (f"{line}  # {comment}")
             )
         self.lines.append(line)
 
@@ -172,7 +174,7 @@ def _measurement(out: _Lines) -> None:
             "sampling_interval: {value: TBD, unit: s}",
             f"({_symbols('duration')}); closed division: at most {limit['value']} {limit['unit']}",
         )
-        out.note(6, "meter: {model: ..., calibration_date: \"YYYY-MM-DD\"}   # wall-meter only")
+        out.note(6, 'meter: {model: ..., calibration_date: "YYYY-MM-DD"}   # wall-meter only')
     out.note(2, "pue: {value: 1.2, applied: false}            # optional: PUE, and whether energies include it")
     out.note(2, f"carbon_intensity: {{value: ..., unit: g/kWh}}  # with emissions ({_symbols('carbon_intensity')})")
 

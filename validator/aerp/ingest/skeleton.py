@@ -207,7 +207,9 @@ def merge(document: dict[str, Any], overlay: dict[str, Any], notes: list[str]) -
         notes.append(f"merge: the lab's block filled {len(filled)} member(s): {', '.join(filled[:20])}")
 
 
-def _merge(document: dict[str, Any], overlay: dict[str, Any], pointer: str, notes: list[str], filled: list[str]) -> None:
+def _merge(
+    document: dict[str, Any], overlay: dict[str, Any], pointer: str, notes: list[str], filled: list[str]
+) -> None:
     for key, value in overlay.items():
         if not isinstance(key, str):
             raise IngestError(f"the block to merge has a key that is not a string: {key!r}")
@@ -231,6 +233,11 @@ def _merge(document: dict[str, Any], overlay: dict[str, Any], pointer: str, note
 
 def finish(document: dict[str, Any], notes: list[str]) -> None:
     """Compute what AERP derives from other values, where those are known and it is not given."""
+    if placeholder(document.get("task")):
+        notes.append(
+            "task is TBD: the dataset, the size class (text-generation only) and the task's run settings follow "
+            "from it; give the task"
+        )
     _size_class(document, notes)
     _summary(document, notes)
     _rating(document, notes)
@@ -265,7 +272,9 @@ def _rated_per_query(repetition: Any) -> Fraction | None:
     if not isinstance(repetition, dict):
         return None
     queries = repetition.get("queries")
-    energy = repetition.get("energy", {}).get(p["rated_component"]) if isinstance(repetition.get("energy"), dict) else None
+    energy = (
+        repetition.get("energy", {}).get(p["rated_component"]) if isinstance(repetition.get("energy"), dict) else None
+    )
     if not isinstance(queries, int) or isinstance(queries, bool) or queries < 1 or not isinstance(energy, dict):
         return None
     if not is_number(energy.get("value")) or energy.get("unit") not in p["units"]["energy"]["symbols"]:

@@ -14,6 +14,8 @@ class Run:
     timestamp: str
     color: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    # counts kept instead of the results, when the results were written out as they came
+    tally: dict[str, int] | None = None
 
     def count(self, verdict: Verdict) -> int:
         return sum(1 for r in self.results if r.verdict is verdict)
@@ -26,6 +28,8 @@ class Run:
         return sorted({r.aerp_version for r in self.results if r.aerp_version})
 
     def summary(self) -> dict[str, int]:
+        if self.tally is not None:
+            return dict(self.tally)
         return {
             "files": len(self.results),
             "conformant": self.count(Verdict.CONFORMANT),
