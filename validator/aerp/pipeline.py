@@ -36,7 +36,7 @@ def _finding(check_id: str, problem: Problem, document: Document | None) -> Find
         severity=problem.severity or entry.severity,
         pointer=problem.pointer,
         message=problem.message,
-        requirement=entry.requirement,
+        requirement=problem.requirement or entry.requirement,
         line=line,
         column=column,
         hint=problem.hint,

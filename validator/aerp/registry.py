@@ -29,6 +29,7 @@ class Problem:
     message: str
     hint: str | None = None
     severity: Severity | None = None  # None: the check's default
+    requirement: str | None = None  # None: the check's requirement
 
 
 @dataclass

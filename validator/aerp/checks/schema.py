@@ -246,8 +246,39 @@ def _problems(error: Any) -> Iterator[SchemaProblem]:
     yield "AERP-S007", Problem(pointer, f"{_where(pointer)} {detail}")
 
 
+def requirement_at(pointer: str, protocol: Protocol) -> str | None:
+    """The requirement that the schema enforces at ``pointer``, when protocol.yaml names one."""
+    best: tuple[int, str] | None = None
+    for pattern, requirement in protocol.params.get("schema_requirements", {}).items():
+        tokens = pattern.split("/")
+        given = pointer.split("/")
+        matches = len(given) >= len(tokens) and all(t in ("*", g) for t, g in zip(tokens, given, strict=False))
+        if matches and (best is None or len(tokens) > best[0]):
+            best = (len(tokens), requirement)
+    if best:
+        return best[1]
+    from aerp.checks.units import quantity_patterns  # here: units registers an explainer with this module
+
+    given = pointer.split("/")[1:]
+    for tokens, _dimension in quantity_patterns(protocol.version):
+        if len(given) in (len(tokens), len(tokens) + 1) and all(
+            t in ("*", g) for t, g in zip(tokens, given, strict=False)
+        ):
+            return "REQ-UNITS-1"  # a quantity, or its value or unit, of the wrong shape
+    return None
+
+
 def validate(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
     """Every schema defect of ``data``, each once, in document order of the errors."""
+    for check_id, problem in _validate(data, protocol):
+        if check_id.startswith("AERP-S") and problem.requirement is None:
+            specific = requirement_at(problem.pointer, protocol)
+            if specific:
+                problem = Problem(problem.pointer, problem.message, problem.hint, problem.severity, specific)
+        yield check_id, problem
+
+
+def _validate(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
     seen: set[tuple[str, str]] = set()
     for error in _validator(protocol.version).iter_errors(data):
         for claimed in (explain(error, protocol) for explain in EXPLAINERS):
