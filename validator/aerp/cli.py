@@ -474,3 +474,26 @@ def _rate_table(protocol: Protocol, input_file: str, method: str, fmt: str, outp
     else:
         _emit(rate_table.to_csv(table), output_file)
     sys.exit(EXIT_INVALID if table.bad else EXIT_OK)
+
+
+@main.group()
+def spec() -> None:
+    """The specification: its traceability matrix and a readable rendering."""
+
+
+@spec.command()
+@click.option("-o", "--output", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
+@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
+def matrix(fmt: str, output_file: str | None, version: str | None) -> None:
+    """Every requirement → the checks that enforce it → the conformance cases that show them.
+
+    Requirements that no machine can check are listed with the reason and how a reviewer
+    verifies them; requirements on validators with the validator tests that show them.
+    """
+    from aerp.traceability import as_json, as_markdown
+    from aerp.traceability import matrix as build
+
+    minor = _minor(version)
+    rows = build(minor)
+    _emit(as_json(rows) if fmt == "json" else as_markdown(rows, minor), output_file)

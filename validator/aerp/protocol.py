@@ -23,7 +23,7 @@ _MINOR_FOLDER = re.compile(r"^\d+\.\d+$")
 
 @functools.lru_cache(maxsize=1)
 def data_root() -> Path:
-    """The folder that holds ``spec/`` and ``schemas/``: inside the wheel, else the checkout."""
+    """The folder that holds ``spec/``, ``schemas/`` and ``reference-results/``: inside the wheel, else the checkout."""
     for candidate in (_PACKAGE_DIR, _PACKAGE_DIR.parent.parent):
         if (candidate / "spec").is_dir() and (candidate / "schemas").is_dir():
             return candidate
