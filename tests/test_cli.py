@@ -125,3 +125,49 @@ def test_quiet_prints_only_the_summary() -> None:
     outcome = run_cli("validate", "-q", str(SUITE / "non-conformant"))
     assert outcome.exit_code == 1
     assert len(outcome.stdout.strip().splitlines()) == 1 and "non-conformant" in outcome.stdout
+
+
+INGEST_DATA = Path(__file__).resolve().parent / "ingest_data"
+
+
+def test_ingest_then_validate_lists_the_gaps(tmp_path: Path) -> None:
+    target = tmp_path / "result.yaml"
+    outcome = run_cli(
+        "ingest",
+        "codecarbon",
+        str(INGEST_DATA / "codecarbon-3.x-emissions.csv"),
+        "--task",
+        "text-generation",
+        "--queries",
+        "1000",
+        "-o",
+        str(target),
+    )
+    assert outcome.exit_code == 0 and "aerp validate" in outcome.stderr
+    report = run_cli("validate", "-o", "json", str(target)).json()["files"][0]
+    assert report["verdict"] == "non-conformant"
+    assert {f["check"] for f in report["findings"]} <= {"AERP-D001", "AERP-D002", "AERP-D003"}
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "words"),
+    [
+        ("aies-v1", "bad/truncated.json", "truncated"),
+        ("codecarbon", "bad/empty.csv", "empty"),
+        ("codecarbon", "aies-v1-benchmark_report.json", "this is json, not a codecarbon emissions.csv"),
+    ],
+)
+def test_ingest_refuses_the_wrong_kind_of_file(kind: str, path: str, words: str) -> None:
+    if not (INGEST_DATA / path).exists():
+        pytest.skip(f"{path} is not among the ingest test data")
+    outcome = run_cli("ingest", kind, str(INGEST_DATA / path), "--task", "summarization")
+    assert outcome.exit_code == 1 and words in outcome.stderr.lower() and outcome.stdout == ""
+
+
+def test_init_writes_a_template_that_lists_only_gaps(tmp_path: Path) -> None:
+    target = tmp_path / "template.yaml"
+    assert run_cli("init", "--task", "image_generation", "-o", str(target)).exit_code == 0
+    report = run_cli("validate", "-o", "json", str(target)).json()["files"][0]
+    assert report["task"] == "text-to-image"
+    assert {f["check"] for f in report["findings"]} <= {"AERP-D001", "AERP-D002"}
+    assert run_cli("init", "--task", "nonsense").exit_code == 2

@@ -234,3 +234,23 @@ def test_control_characters_never_reach_a_terminal_or_xml() -> None:
     text = run_cli("validate", path).stdout
     assert "\x1b" not in text and "\u202e" not in text and "\\x1b" in text
     ET.fromstring(run_cli("validate", "-o", "junit", path).stdout)  # no character XML 1.0 forbids
+
+
+INGEST_ATTACKS = {
+    ("codecarbon", "binary.csv"): bytes(range(256)) * 8,
+    ("codecarbon", "nul.csv"): b"timestamp,duration\n2026-01-01T00:00:00,1\x00\n",
+    ("codecarbon", "huge-number.csv"): b"duration,gpu_energy\n" + b"9" * 100_000 + b",1e999\n",
+    ("aies-v1", "deep.json"): b'{"prefill": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    ("aies-v1", "nan.json"): b'{"prefill": {"energy": {"unit": "kWh", "gpu": NaN}}}',
+    ("aies-v1", "wrong-kind.json"): b'{"config": {"name": "not an optimum-benchmark report"}}',
+    ("mlperf-system", "list.json"): b"[1, 2, 3]",
+}
+
+
+@pytest.mark.parametrize(("kind", "name"), sorted(INGEST_ATTACKS))
+def test_ingest_attacks(tmp_path: Path, kind: str, name: str) -> None:
+    target = tmp_path / name
+    target.write_bytes(INGEST_ATTACKS[(kind, name)])
+    code, stdout, stderr, seconds, peak = attack("ingest", kind, str(target), "--task", "text-generation")
+    assert code == 1 and "Traceback" not in stdout + stderr and stderr.startswith("aerp ingest:")
+    assert seconds < TIME_BOUND_S and peak < MEMORY_BOUND_MIB

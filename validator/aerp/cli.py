@@ -497,3 +497,97 @@ def matrix(fmt: str, output_file: str | None, version: str | None) -> None:
     minor = _minor(version)
     rows = build(minor)
     _emit(as_json(rows) if fmt == "json" else as_markdown(rows, minor), output_file)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["codecarbon", "aies-v1", "aies-v2", "mlperf-system"]))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
+@click.option("--task", help="The task (a pipeline tag); the tools' files do not say it.")
+@click.option("--model", help="The model's repository id, e.g. meta-llama/Llama-3.1-8B-Instruct.")
+@click.option("--revision", help="The model revision tested (a commit id).")
+@click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
+@click.option("--queries", type=click.IntRange(min=1), help="Queries per repetition, when the tool does not record it.")
+@click.option(
+    "--merge",
+    "merge_file",
+    type=click.Path(dir_okay=False),
+    help="A YAML or JSON file of members you keep yourself (e.g. your hardware block), merged in.",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the submission (.yaml or .json; default: YAML on standard output).",
+)
+def ingest(
+    kind: str,
+    paths: tuple[str, ...],
+    task: str | None,
+    model: str | None,
+    revision: str | None,
+    division: str,
+    queries: int | None,
+    merge_file: str | None,
+    output_file: str | None,
+) -> None:
+    """Turn a measurement tool's output into an AERP submission.
+
+    \b
+    aerp ingest codecarbon emissions.csv --task text-generation --model org/name -o result.yaml
+    aerp ingest aies-v1 benchmark_report.json --task summarization
+    aerp ingest aies-v2 RUN_FOLDER
+    aerp ingest mlperf-system systems/my-system.json
+
+    Every value the tool recorded is carried over exactly; every value it cannot know is left
+    as the placeholder TBD, so that `aerp validate` on the result lists every gap in one run.
+    Nothing is cleaned: a zero or negative repetition stays as the tool wrote it.
+    """
+    from pathlib import Path
+
+    from aerp.ingest import IngestError, IngestOptions, dump
+    from aerp.ingest import ingest as convert
+    from aerp.load import LoadError, decode, guess_format, load_text, read_bytes
+    from aerp.pipeline import default_limits
+
+    merge = None
+    if merge_file:
+        try:
+            content = read_bytes(Path(merge_file), default_limits().max_bytes)
+            text = decode(content)
+            merge = load_text(text, guess_format(Path(merge_file), text), default_limits()).data
+        except LoadError as problem:
+            click.echo(f"aerp ingest: {merge_file}:{problem.line}:{problem.column}: {problem.message}", err=True)
+            sys.exit(EXIT_INVALID)
+        if not isinstance(merge, dict):
+            click.echo(f"aerp ingest: {merge_file}: the file to merge must hold a mapping", err=True)
+            sys.exit(EXIT_INVALID)
+    options = IngestOptions(task=task, model=model, revision=revision, division=division, merge=merge, queries=queries)
+    try:
+        document = convert(kind, [Path(p) for p in paths], options)
+    except IngestError as problem:
+        click.echo(f"aerp ingest: {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    if output_file and output_file.lower().endswith(".json"):
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = dump(document)
+    _emit(text, output_file)
+    if output_file:
+        click.echo(f"wrote {output_file}: run `aerp validate {output_file}` to see what is still missing", err=True)
+
+
+@main.command()
+@click.option("--task", required=True, help="The task (a pipeline tag or an AI Energy Score name).")
+@click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Where to write it.")
+def init(task: str, division: str, output_file: str | None) -> None:
+    """Write a commented template of a submission: every member, its unit and its meaning."""
+    from aerp.energy_input import BadInput, task_name
+    from aerp.ingest import init_template
+    from aerp.protocol import load_minor
+
+    try:
+        tag = task_name(task, load_minor(_minor(None)))
+    except BadInput as problem:
+        raise click.BadParameter(str(problem), param_hint="--task") from None
+    _emit(init_template(tag, division), output_file)

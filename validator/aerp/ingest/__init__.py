@@ -18,6 +18,8 @@ imported on first use, so that ``import aerp.ingest`` stays cheap.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,17 +72,32 @@ def ingest(kind: str, paths: list[Path], options: IngestOptions) -> dict[str, An
     if kind not in KINDS:
         raise IngestError(f"unknown kind of input `{kind}`: use one of {', '.join(KINDS)}")
     options = _common.normalized(options)
+    if isinstance(paths, (str, Path)):
+        paths = [Path(paths)]
     if not paths:
         raise IngestError(f"give the {kind} file(s) to ingest")
     converter = importlib.import_module(_CONVERTERS[kind])
-    converted: _common.Converted = converter.convert([Path(p) for p in paths], options)
+    with _no_traceback(f"{kind}: the input has a shape ingest does not understand"):
+        converted: _common.Converted = converter.convert([Path(p) for p in paths], options)
     document, notes = converted.document, list(converted.notes)
-    if options.merge is not None:
-        skeleton.merge(document, options.merge, notes)
-    skeleton.finish(document, notes)
+    with _no_traceback("the block to merge has a shape ingest does not understand"):
+        if options.merge is not None:
+            skeleton.merge(document, options.merge, notes)
+        skeleton.finish(document, notes)
     document["artifacts"] = _common.artifacts(converted.sources)
     skeleton.record(document, kind, notes)
     return skeleton.ordered(document)
+
+
+@contextmanager
+def _no_traceback(what: str) -> Iterator[None]:
+    """The net under the converters' own checks: a shape nobody foresaw is a message, not a traceback."""
+    try:
+        yield
+    except IngestError:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        raise IngestError(f"{what} ({type(error).__name__}: {error})") from error
 
 
 def dump(document: dict[str, Any]) -> str:

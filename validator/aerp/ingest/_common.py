@@ -166,10 +166,24 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _not_a_number(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+class _NonFinite(Exception):
+    pass
+
+
 def parse_json(path: Path, text: str) -> Any:
-    """The JSON value of ``text``; a file cut short says so, with the line where it stops."""
+    """The JSON value of ``text``; a file cut short says so, with the line where it stops.
+
+    NaN and Infinity are not JSON and not measurements: a file holding one is refused, never
+    passed on.
+    """
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates)
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_not_a_number)
+    except _NonFinite as error:
+        raise IngestError(f"{path}: `{error.args[0]}` is not a number a measurement can have") from None
     except json.JSONDecodeError as error:
         end = len(text.rstrip())
         if error.pos >= end or error.msg.startswith("Unterminated string"):
@@ -201,6 +215,8 @@ def load_csv(path: Path, what: str, description: str) -> Table:
     """The records of a CSV file by column name; a record of the wrong width is an error."""
     data = read_bytes(path, what)
     text = decode(path, data)
+    if text.lstrip().startswith(("{", "[")):
+        raise IngestError(f"{path}: this is JSON, not {what}")
     reader = csv.reader(io.StringIO(text, newline=""))
     columns: list[str] | None = None
     rows: list[tuple[int, dict[str, str]]] = []

@@ -100,7 +100,7 @@ def _energy(node: Any, where: str, notes: list[str]) -> dict[str, Any]:
     if not isinstance(node, dict):
         raise IngestError(f"{where} is not an energy object ({{unit, cpu, ram, gpu, total}}): {node!r:.60}")
     unit = node.get("unit")
-    if unit not in params()["units"]["energy"]["symbols"]:
+    if not isinstance(unit, str) or unit not in params()["units"]["energy"]["symbols"]:
         raise IngestError(f"{where}: the energy unit {unit!r} is none of kWh, Wh, J")
     result: dict[str, Any] = {}
     for source, component in COMPONENTS:
@@ -214,7 +214,11 @@ def _durations(data: dict[str, Any], names: list[str], count: int, notes: list[s
         latency = data[name].get("latency")
         values = latency.get("values") if isinstance(latency, dict) else None
         unit = latency.get("unit", "s") if isinstance(latency, dict) else None
-        if not isinstance(values, list) or unit not in params()["units"]["duration"]["symbols"]:
+        if (
+            not isinstance(values, list)
+            or not isinstance(unit, str)
+            or unit not in params()["units"]["duration"]["symbols"]
+        ):
             notes.append(
                 "results.repetitions.*.duration is TBD: the report holds no latency values per repetition "
                 f"(`{name}`; the energy_star scenario tracks energy only)"
@@ -274,7 +278,7 @@ def convert(paths: list[Path], options: IngestOptions) -> Converted:
     count = max(len(p.measures or []) for p in phases) or 1
     if all(not p.measures for p in phases):
         notes.append("no phase has per-repetition measures: one repetition holds the phase means")
-    short = [p.name for p in phases if p.measures and len(p.measures) < count]
+    short = [p.name for p in phases if p.measures and (len(p.measures) < count or None in p.measures)]
     if short:
         notes.append(f"{', '.join(short)} has fewer than {count} measures: its mean stands in for the missing ones")
     _defects(phases, notes)

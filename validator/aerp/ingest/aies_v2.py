@@ -320,6 +320,10 @@ def convert(paths: list[Path], options: IngestOptions) -> Converted:
         repetition["emissions"] = quantity(emissions, "kg")
     set_repetitions(document, [repetition])
     _scaling_note(succeeded, failed, notes)
+    if options.queries is not None and options.queries != succeeded:
+        notes.append(
+            f"the {options.queries} queries given are not used: the report counts {succeeded} successful prompts"
+        )
     if isinstance(energy.get("error"), str):
         notes.append(f"the report records a measurement error: {energy['error']}")
     version = _machine(document, data, folder, sources, notes)

@@ -315,7 +315,7 @@ def set_methods(
         "(its default is 15 s)"
     )
     if not version:
-        notes.append("CodeCarbon's version is not recorded: measurement.methods.*.tool.version is TBD")
+        notes.append("measurement.methods.*.tool.version is TBD: the output does not give one CodeCarbon version")
 
 
 # -- the conversion --------------------------------------------------------------------
@@ -343,8 +343,7 @@ def _pue(document: dict[str, Any], rows: list[Row], notes: list[str]) -> None:
 def _intensity(document: dict[str, Any], rows: list[Row], notes: list[str]) -> None:
     """Grid carbon intensity = emissions / energy consumed (kg/kWh), written in g/kWh."""
     pairs = [(r.number("emissions"), r.number("energy_consumed")) for r in rows]
-    usable = [(exact(e), exact(k)) for e, k in pairs if e is not None and k is not None and is_number(e) and k > 0]
-    usable = [(e, k) for e, k in usable if is_number(float(k))]
+    usable = [(exact(e), exact(k)) for e, k in pairs if is_number(e) and is_number(k) and k > 0]  # type: ignore[arg-type]
     if not usable:
         return
     total_energy = sum((k for _, k in usable), Fraction(0))

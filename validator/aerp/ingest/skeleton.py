@@ -11,6 +11,7 @@ rounded once.
 from __future__ import annotations
 
 import copy
+import datetime
 from fractions import Fraction
 from typing import Any
 
@@ -225,7 +226,18 @@ def _merge(
             notes.append(f"merge: {here} replaced: the tool's {_short(current)} by the lab's {_short(value)}")
         elif key not in document or unknown(current):
             filled.append(here)
-        document[key] = copy.deepcopy(value)
+        document[key] = _as_json(value)
+
+
+def _as_json(value: Any) -> Any:
+    """A copy of a merged value as JSON holds it: a date a YAML 1.1 reader made is the text it was."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return copy.deepcopy(value)
 
 
 # -- derived values --------------------------------------------------------------------
@@ -266,27 +278,37 @@ def _size_class(document: dict[str, Any], notes: list[str]) -> None:
             notes.append(f"model.class {found} computed from {parameters:,} parameters (protocol.yaml classes)")
 
 
+def _dig(node: Any, *keys: str) -> Any:
+    """The member at ``keys``, or None where a merged block gave something other than a mapping."""
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def _unit(quantity: Any, dimension: str) -> str | None:
+    unit = quantity.get("unit") if isinstance(quantity, dict) else None
+    return unit if isinstance(unit, str) and unit in params()["units"][dimension]["symbols"] else None
+
+
 def _rated_per_query(repetition: Any) -> Fraction | None:
     """Accelerator energy × 1,000 / queries of one repetition, in Wh, exactly; None if unknown."""
     p = params()
     if not isinstance(repetition, dict):
         return None
     queries = repetition.get("queries")
-    energy = (
-        repetition.get("energy", {}).get(p["rated_component"]) if isinstance(repetition.get("energy"), dict) else None
-    )
+    energy = _dig(repetition, "energy", p["rated_component"])
     if not isinstance(queries, int) or isinstance(queries, bool) or queries < 1 or not isinstance(energy, dict):
         return None
-    if not is_number(energy.get("value")) or energy.get("unit") not in p["units"]["energy"]["symbols"]:
+    if not is_number(energy.get("value")) or _unit(energy, "energy") is None:
         return None
     return exact(energy["value"]) * energy_factor(energy["unit"]) * p["rated_per_queries"] / queries
 
 
 def _duration_s(repetition: Any) -> Fraction | None:
     duration = repetition.get("duration") if isinstance(repetition, dict) else None
-    if not isinstance(duration, dict) or not is_number(duration.get("value")):
-        return None
-    if duration.get("unit") not in params()["units"]["duration"]["symbols"]:
+    if not isinstance(duration, dict) or not is_number(duration.get("value")) or _unit(duration, "duration") is None:
         return None
     return exact(duration["value"]) * duration_factor(duration["unit"])
 
@@ -338,17 +360,16 @@ def _rating(document: dict[str, Any], notes: list[str]) -> None:
     rating.setdefault("scale", p["rating"]["scale"])
     task = document.get("task")
     spec = _task_spec(task) if isinstance(task, str) else None
-    summary = document.get("results", {}).get("summary", {})
-    energy = summary.get("accelerator_energy_per_1000_queries") if isinstance(summary, dict) else None
+    energy = _dig(document, "results", "summary", "accelerator_energy_per_1000_queries")
     reason = None
     if spec is None:
         reason = "the task is unknown"
-    elif not isinstance(energy, dict) or not is_number(energy.get("value")):
+    elif not isinstance(energy, dict) or not is_number(energy.get("value")) or _unit(energy, "energy") is None:
         reason = "the summary's accelerator energy is unknown"
     elif energy["value"] <= 0:
         reason = "the summary's accelerator energy is not positive"
-    size = document.get("model", {}).get("class") if spec is not None and spec["classes"] else None
-    if reason is None and spec is not None and spec["classes"] and size not in p["classes"]:
+    size = _dig(document, "model", "class") if spec is not None and spec["classes"] else None
+    if reason is None and spec is not None and spec["classes"] and not (isinstance(size, str) and size in p["classes"]):
         reason = "text-generation is rated per size class, and the class needs the parameter count"
     if reason is None:
         try:
