@@ -21,8 +21,9 @@ def _run_hook(files: list[Path]) -> subprocess.CompletedProcess[str]:
     hook = next(h for h in HOOKS if h["id"] == "aerp-validate")
     command = shlex.split(hook["entry"]) + hook.get("args", [])
     assert command[0] == "aerp"
-    return subprocess.run([sys.executable, "-m", "aerp", *command[1:], *map(str, files)], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "aerp", *command[1:], *map(str, files)], capture_output=True, text=True, check=False
+    )
 
 
 def test_the_hook_selects_submission_files_only() -> None:
