@@ -591,3 +591,25 @@ def init(task: str, division: str, output_file: str | None) -> None:
     except BadInput as problem:
         raise click.BadParameter(str(problem), param_hint="--task") from None
     _emit(init_template(tag, division), output_file)
+
+
+@spec.command()
+@click.option(
+    "-o",
+    "--output-file",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the page, e.g. spec.html.",
+)
+@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
+def render(output_file: str, version: str | None) -> None:
+    """Render the specification as one self-contained HTML page.
+
+    Numbered sections with a table of contents, every requirement as an anchored block with
+    its level, the rating table, the revision history and the traceability matrix as an
+    appendix; no network, no JavaScript, readable printed.
+    """
+    from aerp.spec_html import render_spec
+
+    _emit(render_spec(_minor(version)), output_file)
+    click.echo(f"wrote {output_file}", err=True)

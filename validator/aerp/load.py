@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from aerp.pointer import escape
 
 Position = tuple[int, int]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LoadError(Exception):
@@ -161,12 +163,22 @@ def check_bounds(data: Any, limits: Limits, locate: Callable[[str], Position]) -
             raise LoadError("AERP-L011", f"the document nests deeper than {limits.max_depth} levels", *locate(pointer))
         if isinstance(value, dict):
             for key, item in value.items():
+                if _SURROGATE.search(key):
+                    raise LoadError(
+                        "AERP-L002", "a key holds a lone surrogate: it is not Unicode text", *locate(pointer)
+                    )
                 if len(key) > limits.max_string_length:
                     raise LoadError("AERP-L011", "a key is longer than the string limit", *locate(pointer))
                 stack.append((item, f"{pointer}/{escape(key)}", depth + 1))
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 stack.append((item, f"{pointer}/{index}", depth + 1))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            raise LoadError(
+                "AERP-L002",
+                "a string holds a lone surrogate (an escape such as \\ud800): it is not Unicode text",
+                *locate(pointer),
+            )
         elif isinstance(value, str) and len(value) > limits.max_string_length:
             raise LoadError(
                 "AERP-L011",

@@ -79,7 +79,7 @@ def explainer(function: Explainer) -> Explainer:
 
 @functools.cache
 def _validator(version: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker, validators
     from referencing import Registry
     from referencing.exceptions import NoSuchResource
 
@@ -88,12 +88,46 @@ def _validator(version: str) -> Any:
     def offline(uri: str) -> Any:
         raise NoSuchResource(ref=uri)
 
+    checker = FormatChecker()
+    checker.checks("date")(_is_full_date)
+    ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
     schema = load_minor(version).schema
-    return Draft202012Validator(
-        inline_references(schema),
-        registry=Registry(retrieve=offline),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
+    return ecma(inline_references(schema), registry=Registry(retrieve=offline), format_checker=checker)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema pattern compiled with ECMA-262's meaning of ``$``: the end of the string.
+
+    Python's ``$`` also matches before a final newline, so a checksum followed by a newline
+    would pass ``^[0-9a-f]{64}$``; ECMA-262, and so every other implementation, refuses it.
+    """
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z")
+
+
+def _is_full_date(instance: object) -> bool:
+    """RFC 3339 full-date: any four-digit year (0000 included), a real month and day of that month."""
+    if not isinstance(instance, str):
+        return True
+    match = _FULL_DATE.match(instance)
+    if not match:
+        return False
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return 1 <= day <= days
 
 
 def inline_references(schema: dict[str, Any]) -> dict[str, Any]:
