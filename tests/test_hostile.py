@@ -133,8 +133,11 @@ def test_a_symlink_loop_in_a_folder_ends(tmp_path: Path) -> None:
 
 AUDIT = r"""
 import os, sys
+import aerp
+from aerp.protocol import data_root
 inputs = set(sys.argv[1:])
-allowed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), {data!r}, {package!r})
+allowed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), str(data_root().resolve()),
+           os.path.dirname(os.path.realpath(aerp.__file__)))
 seen = []
 def hook(event, args):
     if event == "open" and isinstance(args[0], (str, bytes)):
@@ -155,8 +158,6 @@ print(repr(seen))
 
 def test_nothing_but_the_inputs_is_read_and_nothing_is_run(tmp_path: Path) -> None:
     """Artifacts are never opened, links in them never followed, no network, no process, no pickle."""
-    from aerp.protocol import data_root
-
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read")
     folder = tmp_path / "submission"
@@ -165,7 +166,7 @@ def test_nothing_but_the_inputs_is_read_and_nothing_is_run(tmp_path: Path) -> No
     submission = folder / "result.yaml"
     submission.write_text(_base())
     hostile = [str(p.resolve()) for p in sorted(HOSTILE.iterdir()) if p.name != "expected.yaml"]
-    script = AUDIT.format(data=str(data_root().resolve()), package=str((ROOT / "validator").resolve()))
+    script = AUDIT
     done = subprocess.run(
         [sys.executable, "-c", script, str(submission.resolve()), *hostile],
         capture_output=True,
