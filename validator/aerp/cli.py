@@ -55,9 +55,16 @@ def main() -> None:
     """AERP, the AI Energy Rating Protocol: validate energy results of AI models.
 
     \b
-    aerp validate FILE|FOLDER...   check submissions against the protocol
-    aerp checks                    list every check, its requirement and severity
-    aerp schema                    print the JSON Schema of a submission
+    aerp validate FILE|FOLDER...   check submissions; text, json, sarif, junit, markdown, html
+    aerp rate                      the stars an energy earns, for one result or a CSV
+    aerp label SUBMISSION          draw the energy label of a conformant result
+    aerp ingest KIND FILE...       turn CodeCarbon / AI Energy Score / MLPerf output into a submission
+    aerp init --task TASK          a commented template of a submission
+    aerp checks                    every check, its requirement and severity
+    aerp schema                    the JSON Schema of a submission (or of the report)
+    aerp spec matrix | render      the traceability matrix; the spec as one HTML page
+
+    Exit codes: 0 conformant, 1 non-conformant or unreadable, 2 usage error, 3 internal error.
     """
 
 
