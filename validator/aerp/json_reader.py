@@ -18,8 +18,6 @@ from typing import Any
 from aerp.load import Document, Limits, LoadError, Position, check_bounds
 from aerp.pointer import escape
 
-_MAX_NUMBER_CHARS = 400
-
 
 class _Refused(Exception):
     def __init__(self, check: str, message: str, token: str, hint: str | None = None) -> None:
@@ -50,8 +48,8 @@ def _constant(name: str) -> Any:
     )
 
 
-def _float(text: str) -> float:
-    if len(text) > _MAX_NUMBER_CHARS:
+def _float(text: str, max_number_length: int) -> float:
+    if len(text) > max_number_length:
         raise _Refused("AERP-L011", f"a number written with {len(text)} characters exceeds the limit", text[:20])
     value = float(text)
     if not math.isfinite(value):
@@ -64,8 +62,8 @@ def _float(text: str) -> float:
     return value
 
 
-def _int(text: str) -> int:
-    if len(text) > _MAX_NUMBER_CHARS:
+def _int(text: str, max_number_length: int) -> int:
+    if len(text) > max_number_length:
         raise _Refused("AERP-L011", f"an integer written with {len(text)} digits exceeds the limit", text[:20])
     return int(text)
 
@@ -73,7 +71,13 @@ def _int(text: str) -> int:
 def read_json(text: str, limits: Limits) -> Document:
     locate = _Locator(text)
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        data = json.loads(
+            text,
+            object_pairs_hook=_pairs,
+            parse_constant=_constant,
+            parse_float=lambda t: _float(t, limits.max_number_length),
+            parse_int=lambda t: _int(t, limits.max_number_length),
+        )
     except _Refused as refused:
         raise LoadError(refused.check, refused.message, *locate.token(refused.token), hint=refused.hint) from None
     except json.JSONDecodeError as exc:

@@ -43,6 +43,7 @@ class Limits:
     max_depth: int
     max_nodes: int
     max_string_length: int
+    max_number_length: int = 400  # protocol.yaml `limits`; the default keeps hand-made Limits short
 
 
 @dataclass

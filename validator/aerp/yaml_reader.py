@@ -19,7 +19,6 @@ from aerp.load import Document, Limits, LoadError, Position
 from aerp.pointer import escape
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_MAX_NUMBER_CHARS = 400
 _KIND = {int: "a number", float: "a number", bool: "a boolean", type(None): "null"}
 
 
@@ -46,7 +45,7 @@ _CORE_NONFINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _MERGE_KEY = "<<"
 
 
-def _scalar(event: Any) -> Any:
+def _scalar(event: Any, max_number_length: int) -> Any:
     """Resolve a scalar by the YAML 1.2 core schema, the one that agrees with JSON.
 
     PyYAML resolves by YAML 1.1, where ``1.5e3`` is a string and ``no`` is false; AERP
@@ -75,7 +74,7 @@ def _scalar(event: Any) -> Any:
         )
     is_int = _CORE_INT.match(value)
     if is_int or _CORE_FLOAT.match(value):
-        if len(value) > _MAX_NUMBER_CHARS:
+        if len(value) > max_number_length:
             raise LoadError(
                 "AERP-L011", f"a number written with {len(value)} characters exceeds the limit", *_mark(event)
             )
@@ -163,7 +162,7 @@ def read_yaml(text: str, limits: Limits) -> Document:
                         f"a string of {len(event.value)} characters exceeds the limit of {limits.max_string_length}",
                         *_mark(event),
                     )
-                value = _scalar(event)
+                value = _scalar(event, limits.max_number_length)
                 _attach(stack, value, positions, pointer, _mark(event))
                 if not stack:
                     root, have_root = value, True
@@ -196,7 +195,7 @@ def read_yaml(text: str, limits: Limits) -> Document:
 def _key(event: Any, frame: _Frame, limits: Limits) -> str:
     if not isinstance(event, yaml.ScalarEvent):
         raise LoadError("AERP-L008", "mapping keys must be strings, not collections", *_mark(event))
-    key = _scalar(event)
+    key = _scalar(event, limits.max_number_length)
     if not isinstance(key, str):
         raise LoadError(
             "AERP-L008",
