@@ -68,10 +68,11 @@ def test_only_gated_strings_reach_pint(monkeypatch: pytest.MonkeyPatch) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_unit_string_is_explained_quickly(symbol: str) -> None:
-    start = time.perf_counter()
+    # CPU time, not elapsed time: what the explanation costs, whatever else the machine is doing
+    start = time.process_time()
     check_id, message, _ = quantities.explain(symbol, "energy", PROTOCOL)
     assert check_id in ("AERP-U001", "AERP-U002", "AERP-U003") and message
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def _modules_after_validating(path: str) -> str:
