@@ -4,18 +4,26 @@ Each stage that fails stops the ones that depend on it: an unreadable file gets 
 load finding; a file whose version is unknown cannot be checked against any schema; a
 semantic check whose inputs the schema already rejected stays silent. A check that raises
 is a bug of the validator, not of the file: it propagates, and the CLI exits 3.
+
+The cost of a file grows with its size, never faster: a check lists at most
+``limits.max_findings_per_check`` findings per file and counts the rest in one more finding
+of its own id, and deciding which semantic checks to silence takes one pass over the
+rejected places, not a comparison of every check's inputs with every one of them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aerp.checks.schema import validate as schema_problems
+from aerp.checks.schema import problems as schema_problems
+from aerp.checks.schema import with_requirement
 from aerp.checks.units import conversion_problems
 from aerp.checks.version import resolve_version
-from aerp.findings import FileResult, Finding
+from aerp.findings import FileResult, Finding, Severity
 from aerp.load import Document, Limits, LoadError, decode, guess_format, load_text, read_bytes
 from aerp.pointer import resolve
 from aerp.protocol import load_minor, minor_versions
@@ -43,6 +51,56 @@ def _finding(check_id: str, problem: Problem, document: Document | None) -> Find
     )
 
 
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class _Findings:
+    """The findings of one file, each (check, place) once, at most ``cap`` listed per check.
+
+    A hostile file can hold hundreds of thousands of defects; listing them all costs time and
+    says nothing more than the first hundred. The ones past the cap are only counted (no
+    location, no message), and one more finding of the same check says how many there were,
+    with the most severe of their severities, so the verdict and the record of every check
+    that fired stay as they were.
+    """
+
+    def __init__(self, document: Document, cap: int) -> None:
+        self.document = document
+        self.cap = cap
+        self.listed: list[Finding] = []
+        self._places: dict[str, set[str]] = {}
+        self._counts: dict[str, int] = {}
+        self._overflow: dict[str, tuple[int, Problem, Severity]] = {}
+
+    def add(self, check_id: str, problem: Problem, finish: Callable[[str, Problem], Problem] | None = None) -> None:
+        """Record one problem; ``finish`` completes it (its requirement, say) only if it is listed."""
+        places = self._places.setdefault(check_id, set())
+        if problem.pointer in places:
+            return  # the same place reported by two routes
+        places.add(problem.pointer)
+        count = self._counts.get(check_id, 0) + 1
+        self._counts[check_id] = count
+        if count <= self.cap:
+            self.listed.append(_finding(check_id, finish(check_id, problem) if finish else problem, self.document))
+            return
+        severity = problem.severity or REGISTRY[check_id].severity
+        more, first, worst = self._overflow.get(check_id, (0, problem, severity))
+        self._overflow[check_id] = (more + 1, first, max(worst, severity, key=_RANK.__getitem__))
+
+    def result(self) -> list[Finding]:
+        for check_id, (more, first, worst) in self._overflow.items():
+            summary = Problem(
+                first.pointer,
+                f"{more} more {'finding' if more == 1 else 'findings'} of {check_id} in this file, not listed "
+                f"(at most {self.cap} are listed per check and file)",
+                hint="correct the ones listed and validate again; the limit is protocol.yaml "
+                "`limits.max_findings_per_check`",
+                severity=worst,
+            )
+            self.listed.append(_finding(check_id, summary, self.document))
+        return sorted(self.listed, key=Finding.sort_key)
+
+
 def _load_failure(path: str, digest: str | None, error: LoadError) -> FileResult:
     entry = REGISTRY[error.check]
     finding = Finding(
@@ -66,7 +124,7 @@ def validate_file(path: Path, display: str | None = None, limits: Limits | None 
         document = load_text(text, guess_format(path, text), limits)
     except LoadError as error:
         return _load_failure(name, digest, error)
-    return validate_document(document, name, digest)
+    return validate_document(document, name, digest, limits)
 
 
 def _facts(data: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +146,8 @@ def _facts(data: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def validate_document(document: Document, name: str, digest: str | None) -> FileResult:
+def validate_document(document: Document, name: str, digest: str | None, limits: Limits | None = None) -> FileResult:
+    """The findings of a loaded document: its version, its schema, then every semantic check."""
     result = FileResult(path=name, sha256=digest)
     data: Any = document.data
     protocol, problem = resolve_version(data)
@@ -97,31 +156,107 @@ def validate_document(document: Document, name: str, digest: str | None) -> File
         result.findings.append(_finding("AERP-V001", problem, document))
         return result
     result.aerp_version = data["aerp_version"]
-    tainted: list[str] = []
+    findings = _Findings(document, (limits or default_limits()).max_findings_per_check)
+    tainted = _Tainted()
+
+    def finish(check_id: str, schema_problem: Problem) -> Problem:
+        return with_requirement(check_id, schema_problem, protocol)
+
     for check_id, schema_problem in schema_problems(data, protocol):
-        tainted.append(schema_problem.pointer)
-        result.findings.append(_finding(check_id, schema_problem, document))
+        tainted.add(schema_problem.pointer)
+        findings.add(check_id, schema_problem, finish)
     result.facts.update(_facts(data))
     context = Context(data=data, protocol=protocol, facts=result.facts)
     for conversion in conversion_problems(context):  # like the schema: checks never see such a value
-        tainted.append(conversion.pointer)
-        result.findings.append(_finding("AERP-U006", conversion, document))
-    for entry in semantic_checks():
-        if any(overlaps(need, bad) for need in entry.inputs for bad in tainted):
+        tainted.add(conversion.pointer)
+        findings.add("AERP-U006", conversion)
+    for entry in semantic_checks(protocol.version):
+        if tainted.touches(entry.inputs):
             continue
         assert entry.function is not None
         for semantic_problem in entry.function(context):
-            result.findings.append(_finding(entry.id, semantic_problem, document))
-    result.findings = _once_each(result.findings)
+            findings.add(entry.id, semantic_problem)
+    result.findings = findings.result()
     return result
 
 
-def _once_each(findings: list[Finding]) -> list[Finding]:
-    """Sorted by place, and a check that reports the same place twice (by two routes) reported once."""
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for finding in sorted(findings, key=Finding.sort_key):
-        if (finding.check, finding.pointer) not in seen:
-            seen.add((finding.check, finding.pointer))
-            unique.append(finding)
-    return unique
+class _Tainted:
+    """The places the schema or unit stages rejected, indexed by the shape of the pointers that ask.
+
+    A semantic check stays silent when one of its inputs lies on the path of a rejected place
+    (:func:`aerp.registry.overlaps`). Comparing every input with every rejected place costs
+    their product, which a file with a hundred thousand schema errors makes quadratic. Instead
+    each rejected place is matched once against an index of the inputs' prefixes, keyed by the
+    positions of their ``*`` tokens: a pass over the rejected places, whatever their number.
+    """
+
+    def __init__(self) -> None:
+        self._places: set[str] = set()
+        self._touched: set[str] | None = None
+
+    def add(self, pointer: str) -> None:
+        self._places.add(pointer)
+        self._touched = None
+
+    def touches(self, inputs: tuple[str, ...]) -> bool:
+        if not self._places or not inputs:
+            return False
+        if self._touched is None:
+            every_input = tuple(sorted({need for entry in semantic_checks() for need in entry.inputs}))
+            self._touched = _touched_inputs(self._places, every_input)
+        return any(need in self._touched for need in inputs)
+
+
+# (mask: the positions of `*` tokens) -> (the other tokens -> the inputs that have them)
+_Table = dict[tuple[int, ...], dict[tuple[str, ...], set[str]]]
+
+
+@functools.lru_cache(maxsize=8)
+def _input_index(inputs: tuple[str, ...]) -> tuple[dict[int, _Table], dict[int, _Table]]:
+    """The inputs indexed by length and ``*`` positions, for :func:`_touched_inputs`.
+
+    ``heads[n]`` holds each input's first n tokens: a rejected place of n tokens that matches
+    one lies on that input's path. ``wholes[n]`` holds the inputs of n tokens: one that matches
+    the first n tokens of a longer rejected place lies on that place's path.
+    """
+    heads: dict[int, _Table] = {}
+    wholes: dict[int, _Table] = {}
+
+    def enter(index: dict[int, _Table], tokens: tuple[str, ...], need: str) -> None:
+        mask = tuple(i for i, t in enumerate(tokens) if t == "*")
+        rest = tuple(t for t in tokens if t != "*")
+        index.setdefault(len(tokens), {}).setdefault(mask, {}).setdefault(rest, set()).add(need)
+
+    for need in inputs:
+        tokens = _tokens(need)
+        for length in range(len(tokens) + 1):
+            enter(heads, tokens[:length], need)
+        enter(wholes, tokens, need)
+    return heads, wholes
+
+
+def _tokens(pointer: str) -> tuple[str, ...]:
+    return tuple(pointer.split("/")[1:]) if pointer else ()
+
+
+def _touched_inputs(places: set[str], inputs: tuple[str, ...]) -> set[str]:
+    """The inputs that lie on the path of a rejected place, or on whose path one lies: a pass over the places."""
+    heads, wholes = _input_index(inputs)
+    touched: set[str] = set()
+
+    def look(table: _Table, tokens: tuple[str, ...]) -> None:
+        for mask, entries in table.items():
+            found = entries.get(tuple(t for i, t in enumerate(tokens) if i not in mask) if mask else tokens)
+            if found:
+                touched.update(found)
+
+    for place in places:
+        tokens = _tokens(place)
+        if "*" in tokens:  # a key that is literally "*" matches like a wildcard: compare the slow way
+            touched.update(need for need in inputs if overlaps(need, place))
+            continue
+        look(heads.get(len(tokens), {}), tokens)
+        for length, table in wholes.items():
+            if length < len(tokens):
+                look(table, tokens[:length])
+    return touched

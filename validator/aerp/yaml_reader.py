@@ -9,13 +9,22 @@ the same JSON would; dates stay strings and non-finite numbers are refused.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 import yaml
 
-from aerp.load import Document, Limits, LoadError, Position
+from aerp.exact import Written
+from aerp.load import (
+    SURROGATE_REASON,
+    Document,
+    Limits,
+    LoadError,
+    Position,
+    null_document,
+    refuse_number,
+    refuse_number_length,
+)
 from aerp.pointer import escape
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -45,11 +54,12 @@ _CORE_NONFINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _MERGE_KEY = "<<"
 
 
-def _scalar(event: Any, max_number_length: int) -> Any:
+def _scalar(event: Any, limits: Limits) -> Any:
     """Resolve a scalar by the YAML 1.2 core schema, the one that agrees with JSON.
 
     PyYAML resolves by YAML 1.1, where ``1.5e3`` is a string and ``no`` is false; AERP
-    documents mean what JSON would read.
+    documents mean what JSON would read. Numbers are bounded and range-checked by the same
+    rules as the JSON reader's (:mod:`aerp.load`).
     """
     value = event.value
     if event.style:
@@ -74,20 +84,19 @@ def _scalar(event: Any, max_number_length: int) -> Any:
         )
     is_int = _CORE_INT.match(value)
     if is_int or _CORE_FLOAT.match(value):
-        if len(value) > max_number_length:
-            raise LoadError(
-                "AERP-L011", f"a number written with {len(value)} characters exceeds the limit", *_mark(event)
-            )
-        if is_int:
-            return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
-        number = float(value)
-        if not math.isfinite(number):
-            raise LoadError(
-                "AERP-L009",
-                f"the number {value} is too large to be finite",
-                *_mark(event),
-                hint="check the unit: a larger unit gives a smaller number",
-            )
+        too_long = refuse_number_length(value, limits)
+        if too_long:
+            raise LoadError(too_long.check, too_long.message, *_mark(event), hint=too_long.hint)
+        number: int | float
+        if not is_int:
+            number = Written(value)  # the decimal as written, for exact comparisons
+        elif value[:2] in ("0o", "0x"):
+            number = int(value, 0)
+        else:
+            number = int(value)
+        refused = refuse_number(value, number)
+        if refused:
+            raise LoadError(refused.check, refused.message, *_mark(event), hint=refused.hint)
         return number
     return value
 
@@ -162,7 +171,7 @@ def read_yaml(text: str, limits: Limits) -> Document:
                         f"a string of {len(event.value)} characters exceeds the limit of {limits.max_string_length}",
                         *_mark(event),
                     )
-                value = _scalar(event, limits.max_number_length)
+                value = _scalar(event, limits)
                 _attach(stack, value, positions, pointer, _mark(event))
                 if not stack:
                     root, have_root = value, True
@@ -179,6 +188,14 @@ def read_yaml(text: str, limits: Limits) -> Document:
         problem = " ".join(p for p in (exc.context, exc.problem) if p)
         if "nesting depth" in problem:  # libyaml's own bound on flow nesting
             raise LoadError("AERP-L011", f"the document nests too deeply: {problem}", line, column) from None
+        if "invalid Unicode character escape" in problem:  # \ud800: what JSON reads as a lone surrogate
+            raise LoadError(
+                "AERP-L002",
+                f"a string holds an escape that is not a Unicode character: {SURROGATE_REASON}",
+                line,
+                column,
+                hint="write the character itself, or escape a character beyond U+FFFF as \\UXXXXXXXX",
+            ) from None
         raise LoadError("AERP-L004", f"YAML syntax error: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise LoadError("AERP-L004", f"YAML syntax error: {exc}") from None
@@ -186,8 +203,10 @@ def read_yaml(text: str, limits: Limits) -> Document:
         raise LoadError("AERP-L011", "the document nests too deeply to read") from None
     finally:
         loader.dispose()
-    if not have_root or root is None:
+    if not have_root:
         raise LoadError("AERP-L003", "the file holds no YAML document", hint="a submission is one YAML or JSON object")
+    if root is None:
+        raise null_document(*positions.get("", (1, 1)))
     positions.setdefault("", (1, 1))
     return Document(data=root, format="yaml", _positions=positions)
 
@@ -195,7 +214,7 @@ def read_yaml(text: str, limits: Limits) -> Document:
 def _key(event: Any, frame: _Frame, limits: Limits) -> str:
     if not isinstance(event, yaml.ScalarEvent):
         raise LoadError("AERP-L008", "mapping keys must be strings, not collections", *_mark(event))
-    key = _scalar(event, limits.max_number_length)
+    key = _scalar(event, limits)
     if not isinstance(key, str):
         raise LoadError(
             "AERP-L008",

@@ -20,5 +20,9 @@ declare("AERP-L008", E, "REQ-FORMAT-5", "Every mapping key is a string.", "load"
 declare("AERP-L009", E, "REQ-FORMAT-6", "Every number is finite (no NaN, no infinity, no overflow).", "load")
 declare("AERP-L010", E, "REQ-FORMAT-1", "The file holds exactly one document.", "load")
 declare(
-    "AERP-L011", E, "REQ-SEC-1", "The file is within the bounds on size, depth, node count and string length.", "load"
+    "AERP-L011",
+    E,
+    "REQ-SEC-1",
+    "The file is within the bounds on size, depth, node count, string length and number length.",
+    "load",
 )

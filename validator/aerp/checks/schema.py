@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from aerp.findings import Severity
@@ -90,7 +90,7 @@ def _validator(version: str) -> Any:
 
     checker = FormatChecker()
     checker.checks("date")(_is_full_date)
-    ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern})
+    ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
     schema = load_minor(version).schema
     return ecma(inline_references(schema), registry=Registry(retrieve=offline), format_checker=checker)
 
@@ -110,6 +110,48 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
 
     if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _json_key(value: Any) -> Hashable:
+    """A hashable stand-in for a JSON value that is equal exactly when JSON Schema calls the values equal.
+
+    Numbers compare by value (``1 == 1.0``, and Python compares int and float exactly), but a
+    boolean is never a number (``true != 1``), mappings ignore member order and lists keep it.
+    """
+    if isinstance(value, bool):
+        return (_BOOLEAN, value)
+    if isinstance(value, (int, float)):
+        return (_NUMBER, value)
+    if isinstance(value, str):
+        return (_STRING, value)
+    if isinstance(value, list):
+        return (_ARRAY, tuple(_json_key(item) for item in value))
+    if isinstance(value, dict):
+        return (_OBJECT, frozenset((key, _json_key(item)) for key, item in value.items()))
+    return (_NULL, None) if value is None else (_OTHER, id(value))
+
+
+_BOOLEAN, _NUMBER, _STRING, _ARRAY, _OBJECT, _NULL, _OTHER = range(7)
+
+
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Iterator[Any]:
+    """``uniqueItems`` in time linear in the array's size.
+
+    jsonschema compares unhashable or mixed items pairwise, which a few thousand items of a
+    hostile file turn into minutes; hashing a canonical key per item decides the same question
+    in one pass. The error is jsonschema's own, so the finding does not change.
+    """
+    from jsonschema import ValidationError
+
+    if not (unique and validator.is_type(instance, "array")):
+        return
+    seen: set[Hashable] = set()
+    for item in instance:
+        key = _json_key(item)
+        if key in seen:
+            yield ValidationError(f"{_short(instance)} has non-unique elements")
+            return
+        seen.add(key)
 
 
 _FULL_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})\Z")
@@ -304,15 +346,25 @@ def requirement_at(pointer: str, protocol: Protocol) -> str | None:
 
 def validate(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
     """Every schema defect of ``data``, each once, in document order of the errors."""
-    for check_id, problem in _validate(data, protocol):
-        if check_id.startswith("AERP-S") and problem.requirement is None:
-            specific = requirement_at(problem.pointer, protocol)
-            if specific:
-                problem = Problem(problem.pointer, problem.message, problem.hint, problem.severity, specific)
-        yield check_id, problem
+    for check_id, problem in problems(data, protocol):
+        yield check_id, with_requirement(check_id, problem, protocol)
 
 
-def _validate(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
+def with_requirement(check_id: str, problem: Problem, protocol: Protocol) -> Problem:
+    """``problem`` naming the requirement that the schema enforces at its place, where protocol.yaml names one."""
+    if check_id.startswith("AERP-S") and problem.requirement is None:
+        specific = requirement_at(problem.pointer, protocol)
+        if specific:
+            return Problem(problem.pointer, problem.message, problem.hint, problem.severity, specific)
+    return problem
+
+
+def problems(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
+    """What :func:`validate` yields, before :func:`with_requirement`.
+
+    Finding the requirement costs a match against every pattern; a file with a hundred
+    thousand errors lists only the first hundred of each check, and only those need it.
+    """
     seen: set[tuple[str, str]] = set()
     for error in _validator(protocol.version).iter_errors(data):
         for claimed in (explain(error, protocol) for explain in EXPLAINERS):
