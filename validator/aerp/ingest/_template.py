@@ -120,7 +120,7 @@ def _run(out: _Lines, spec: dict[str, Any], closed: bool) -> None:
     if spec["generation"] == "text":
         reference = closed and spec["classes"]
         decoding = settings["decoding"] if reference else "TBD"
-        tokens = settings["new_tokens"] if reference else "TBD"
+        tokens = spec.get("new_tokens", "TBD") if reference else "TBD"
         out.add(2, f"decoding: {decoding}", "greedy, sampling or beam-search")
         out.add(2, f"max_new_tokens: {tokens}", "the most tokens generated per query")
         out.add(2, f"min_new_tokens: {tokens}", "the fewest tokens generated per query")

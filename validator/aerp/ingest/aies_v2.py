@@ -12,31 +12,38 @@ per 1,000 queries is then scaled from those prompts, as AERP defines it, and the
 from how many. A 10-prompt run is reported with its 10 queries: in the closed division the
 validator reports that it did not run the full dataset (AERP-T002), which is the truth.
 Pitfalls of the format are handled, not copied: ``energy_kwh`` holds the GPU's energy only,
-and ``carbon_intensity_g_per_kwh`` holds CodeCarbon's emissions rate (kg/s).
+and ``carbon_intensity_g_per_kwh`` holds CodeCarbon's emissions rate (kg/s). The report
+records no run settings (batch size, warm-up, decoding, new tokens) and names the dataset
+only as the runner was configured: what it does not record stays TBD, and the notes say
+what ai_energy_benchmarks does by design, for the lab to confirm.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from aerp.ingest import IngestError, IngestOptions
+from aerp.ingest import IngestError, IngestOptions, IngestUsageError
 from aerp.ingest._common import (
     TBD,
     Converted,
+    Note,
     Source,
+    derived,
     digest,
     exact,
     is_number,
     json_safe,
     load_csv,
     load_json,
+    missing,
     params,
+    parse_decimal,
     quantity,
     read_bytes,
     repository,
-    rounded,
+    shown,
+    why_not,
 )
 from aerp.ingest.aies_v1 import is_v1_report, is_v2_report
 from aerp.ingest.codecarbon import Row, apply_system, read_table, set_methods
@@ -51,15 +58,15 @@ ENERGY_MEMBERS = (("accelerator", "gpu_energy_kwh"), ("cpu", "cpu_energy_kwh"), 
 def _locate(paths: list[Path]) -> tuple[Path, Path | None]:
     """The report, and the run folder whose other files are read beside it (None: the report alone)."""
     if len(paths) != 1:
-        raise IngestError(f"aies-v2 reads one run folder; {len(paths)} paths given")
+        raise IngestUsageError(f"aies-v2 reads one run folder; {len(paths)} paths given", "PATH")
     path = paths[0]
+    if not path.exists():
+        raise missing(path)
     if path.is_dir():
         report = path / "benchmark_report.json"
         if not report.is_file():
             raise IngestError(f"{path}: not an AI Energy Score v2 run folder: no benchmark_report.json")
         return report, path
-    if not path.exists():
-        raise IngestError(f"no such folder: {path}")
     return path, (path.parent if path.name == "benchmark_report.json" else None)
 
 
@@ -80,10 +87,10 @@ def _count(block: dict[str, Any], name: str, where: str) -> int | None:
     value = block.get(name)
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and is_number(value) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise IngestError(f"{where}.{name} is not a whole number: {value!r:.60}")
+    if isinstance(value, bool) or not isinstance(value, int) or not is_number(value) or value < 0:
+        raise IngestError(f"{where}.{name} is not a whole number a count can be: {shown(value)}")
     return value
 
 
@@ -96,16 +103,28 @@ def _number(block: dict[str, Any], name: str, where: str) -> float | None:
     return value
 
 
+def _usable(block: dict[str, Any], name: str, where: str, notes: list[str]) -> float | None:
+    """The number of ``name`` when AERP can check it; an unusable one is noted and gives None."""
+    value = _number(block, name, where)
+    if value is not None and not is_number(value):
+        notes.append(f"{where}.{name} is {why_not(value)}: written as TBD")
+        return None
+    return value
+
+
 def _energy(energy: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for component, member in ENERGY_MEMBERS:
         value = _number(energy, member, "energy")
         if value is None and component == "accelerator" and _number(energy, "energy_kwh", "energy") is not None:
             value = _number(energy, "energy_kwh", "energy")
+            member = "energy_kwh"
             notes.append(
                 "energy.gpu_energy_kwh is missing: the accelerator energy is energy.energy_kwh, the GPU's only"
             )
         if value is not None:
+            if not is_number(value):
+                notes.append(f"energy.{member} is {why_not(value)}: written as TBD")
             result[component] = quantity(value, "kWh")
     if "accelerator" not in result:
         raise IngestError(
@@ -113,9 +132,16 @@ def _energy(energy: dict[str, Any], notes: list[str]) -> dict[str, Any]:
         )
     total = _number(energy, "total_energy_kwh", "energy")
     if total is not None:
+        if not is_number(total):
+            notes.append(f"energy.total_energy_kwh is {why_not(total)}: written as TBD")
         result["total"] = quantity(total, "kWh")
-    if any(not is_number(q["value"]) for q in result.values()):
-        notes.append("an energy of the report is not a finite number: written as TBD")
+    gpu = result["accelerator"]["value"]
+    if is_number(gpu) and gpu == 0:
+        raise IngestError(
+            "benchmark_report.json: energy.gpu_energy_kwh is 0: CodeCarbon measured no GPU energy (a CPU-only run, "
+            "or a GPU without an energy counter). AERP 1.0 rates the energy of the accelerators the model ran on, "
+            "so this run cannot become an AERP 1.0 submission"
+        )
     notes.append(
         "energies are CodeCarbon's kWh as ai_energy_benchmarks copied them (energy.*_kwh); energy.energy_kwh and "
         "energy_wh hold the GPU's energy only, not the total, and are not used"
@@ -130,11 +156,18 @@ def _intensity(document: dict[str, Any], energy: dict[str, Any], notes: list[str
     if emissions is None or total is None or not is_number(emissions) or not is_number(total) or total <= 0:
         return
     computed = exact(emissions) * 1000 / exact(total)
-    document["measurement"]["carbon_intensity"] = {"value": rounded(computed), "unit": "g/kWh"}
-    stated = _number(energy, "carbon_intensity_g_per_kwh", "energy")
-    if stated is not None and is_number(stated) and abs(exact(stated) - computed) > computed / 100:
+    value = derived(computed)
+    if value is None:
         notes.append(
-            f"energy.carbon_intensity_g_per_kwh ({stated:.6g}) is not emissions / energy ({rounded(computed):g} "
+            f"measurement.carbon_intensity is left out: emissions_kg_co2eq / total_energy_kwh is {shown(computed)} "
+            "g/kWh, beyond the range of a binary64 number"
+        )
+        return
+    document["measurement"]["carbon_intensity"] = {"value": value, "unit": "g/kWh"}
+    stated = _number(energy, "carbon_intensity_g_per_kwh", "energy")
+    if stated is not None and (not is_number(stated) or abs(exact(stated) - computed) > abs(computed) / 100):
+        notes.append(
+            f"energy.carbon_intensity_g_per_kwh ({shown(stated)}) is not emissions / energy ({shown(value)} "
             "g/kWh): ai_energy_benchmarks fills it with CodeCarbon's emissions_rate (kg/s); measurement."
             "carbon_intensity is emissions_kg_co2eq / total_energy_kwh"
         )
@@ -171,31 +204,29 @@ def _dataset(document: dict[str, Any], config: dict[str, Any], prompts: int | No
     dataset = config.get("dataset")
     if repository(dataset):
         document["dataset"]["repository"] = dataset
+        notes.append(f"dataset.repository {dataset} is config.dataset; its revision is not in the report")
     elif dataset:
-        notes.append(f"config.dataset `{dataset}` is not a repository id: dataset.repository is the task's")
+        notes.append(f"config.dataset `{shown(dataset)}` is not a repository id: dataset.repository is TBD")
+    else:
+        notes.append(Note("dataset.repository is TBD: the report's config names no dataset", ["/dataset/repository"]))
     samples = config.get("num_samples")
-    used = samples if isinstance(samples, int) and not isinstance(samples, bool) else prompts
-    document["dataset"]["queries"] = used if used is not None else TBD
+    used = samples if isinstance(samples, int) and not isinstance(samples, bool) and is_number(samples) else prompts
+    document["dataset"]["queries"] = used if used is not None and used >= 1 else TBD
 
 
 def _run(document: dict[str, Any], task: str | None, notes: list[str]) -> None:
-    """The settings ai_energy_benchmarks' runner fixes in its code; its report records none."""
-    run = document["run"]
-    run["batch_size"] = 1
-    run["warmup_runs"] = 0
+    """The report records no run settings: they stay TBD, with what the runner does by design."""
     spec = params()["tasks"].get(task) if task else None
     text = spec is not None and spec["generation"] == "text"
-    if text:
-        run["decoding"] = "sampling"
-        run["max_new_tokens"] = TBD
-        run["min_new_tokens"] = TBD
+    members = ["/run/batch_size", "/run/warmup_runs"]
+    members += ["/run/decoding", "/run/max_new_tokens", "/run/min_new_tokens"] if text else []
     notes.append(
-        "run: ai_energy_benchmarks runs one pass, one prompt at a time (batch_size 1), with no warm-up (warmup_runs 0)"
-        + (
-            ", sampling at temperature 0.7 (decoding sampling); max_new_tokens and min_new_tokens are TBD: the report "
-            "does not record the generation settings (10 new tokens, or up to 8192 for reasoning)"
-            if text
-            else ""
+        Note(
+            "run settings are TBD: the report records none. By design ai_energy_benchmarks runs one pass, one prompt "
+            "at a time, with no warm-up"
+            + (", sampling at temperature 0.7, 10 new tokens (up to 8192 for reasoning)" if text else "")
+            + ": state what your run did",
+            members,
         )
     )
 
@@ -231,10 +262,13 @@ def _machine(
     if emissions is not None and emissions.is_file():
         table = read_table(emissions)
         sources.append(table.source)
-        last = table.rows[-1]
-        row = Row(f"emissions/emissions.csv line {last[0]}", last[1])
+        if not table.rows:
+            notes.append("emissions/emissions.csv holds no readable row: hardware is TBD but for the count")
+            return version
+        line, fields = table.rows[-1]
+        row = Row(f"emissions/emissions.csv line {line}", fields, "emissions.csv", line)
         apply_system(document, row, notes)
-        notes.append(f"the machine is described by CodeCarbon's own emissions/emissions.csv (line {last[0]})")
+        notes.append(f"the machine is described by CodeCarbon's own emissions/emissions.csv (line {line})")
         version = row.text("codecarbon_version") or version
         _pue(document, row, notes)
     else:
@@ -246,7 +280,7 @@ def _pue(document: dict[str, Any], row: Row, notes: list[str]) -> None:
     pue = row.number("pue")
     if pue is not None and is_number(pue) and pue != 1:
         document["measurement"]["pue"] = {"value": pue, "applied": True}
-        notes.append(f"PUE {pue:g} was applied by CodeCarbon to every energy before it was written")
+        notes.append(f"PUE {shown(pue)} was applied by CodeCarbon to every energy before it was written")
 
 
 def _cross_checks(
@@ -264,8 +298,10 @@ def _cross_checks(
         if isinstance(summary, dict):
             extension["gpu_energy_summary"] = summary
             total = summary.get("total")
-            if wh is not None and is_number(total) and abs(exact(total) - wh) > wh / 1000:
-                notes.append(f"GPU_ENERGY_SUMMARY.json total {total} Wh differs from the report's {rounded(wh):g} Wh")
+            if wh is not None and is_number(total) and abs(exact(total) - wh) > abs(wh) / 1000:
+                notes.append(
+                    f"GPU_ENERGY_SUMMARY.json total {shown(total)} Wh differs from the report's {shown(wh)} Wh"
+                )
             notes.append(
                 "GPU_ENERGY_SUMMARY.json assigns the whole window to decode: v2 measures no phases, so none are given"
             )
@@ -281,12 +317,10 @@ def _cross_checks(
                     f"benchmark_results.csv holds {len(table.rows)} runs; the report is the last (line {line})"
                 )
             text = last.get("energy_gpu_energy_wh", "")
-            try:
-                listed = Fraction(text) if text.strip() else None
-            except ValueError:
-                listed = None
-            if wh is not None and listed is not None and abs(listed - wh) > wh / 1000:
-                notes.append(f"benchmark_results.csv gives {text} Wh of GPU energy; the report {rounded(wh):g} Wh")
+            number = parse_decimal(text)
+            listed = exact(number) if number is not None and is_number(number) else None
+            if wh is not None and listed is not None and abs(listed - wh) > abs(wh) / 1000:
+                notes.append(f"benchmark_results.csv gives {shown(number)} Wh of GPU energy; the report {shown(wh)} Wh")
     text_path = folder / "GPU_ENERGY_WH.txt"
     if text_path.is_file():
         data = read_bytes(text_path, "GPU_ENERGY_WH.txt")
@@ -309,14 +343,14 @@ def convert(paths: list[Path], options: IngestOptions) -> Converted:
     _dataset(document, config, total_prompts, notes)
     _run(document, task, notes)
     components = _energy(energy, notes)
-    duration = _number(energy, "duration_seconds", "energy")
+    duration = _usable(energy, "duration_seconds", "energy", notes)
     repetition: dict[str, Any] = {
         "duration": quantity(duration, "s"),
         "queries": succeeded if succeeded is not None else TBD,
         "energy": components,
     }
-    emissions = _number(energy, "emissions_kg_co2eq", "energy")
-    if emissions is not None:
+    emissions = _usable(energy, "emissions_kg_co2eq", "energy", notes)
+    if "emissions_kg_co2eq" in energy and energy["emissions_kg_co2eq"] is not None:
         repetition["emissions"] = quantity(emissions, "kg")
     set_repetitions(document, [repetition])
     _scaling_note(succeeded, failed, notes)

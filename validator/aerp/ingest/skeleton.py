@@ -2,10 +2,12 @@
 
 A skeleton is complete by construction (every member the schema defines for the task and
 division), so that the validator reports what is still unknown as missing disclosure
-rather than as a missing member. Values AERP defines from other values — the size class
-from the parameter count, the summary from the repetitions, the stars from the summary —
-are computed in :func:`finish`, after the lab's own block is merged, in exact arithmetic and
-rounded once.
+rather than as a missing member. It holds no value of its own beyond the version, the
+division, the task and what the lab gave on the command line: the protocol's reference
+settings are never filled in, since a value in a submission reads as what the run did.
+Values AERP defines from other values — the size class from the parameter count, the
+summary from the repetitions, the stars from the summary — are computed in :func:`finish`,
+after the lab's own block is merged, in exact arithmetic and rounded once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from aerp import __version__
 from aerp.ingest import IngestError, IngestOptions
 from aerp.ingest._common import (
     TBD,
+    Note,
+    derived,
     duration_factor,
     energy_factor,
     exact,
@@ -28,7 +32,7 @@ from aerp.ingest._common import (
     placeholder,
     protocol,
     quantity,
-    rounded,
+    shown,
     task_name,
     unknown,
 )
@@ -81,24 +85,16 @@ def _model(task: str | None, options: IngestOptions) -> dict[str, Any]:
     return model
 
 
-def _run(task: str | None, closed: bool) -> dict[str, Any]:
-    """Closed division: the reference settings of protocol.yaml; open division: unknown."""
-    settings = params()["run_settings"]
-    run: dict[str, Any] = {
-        "batch_size": settings["batch_size"] if closed else TBD,
-        "warmup_runs": settings["warmup_runs"] if closed else TBD,
-        "repetitions": TBD,
-    }
+def _run(task: str | None) -> dict[str, Any]:
+    """The run settings the task has, all unknown: only the tool's record or the lab may fill them."""
+    run: dict[str, Any] = {"batch_size": TBD, "warmup_runs": TBD, "repetitions": TBD}
     spec = _task_spec(task)
     if spec is None:
         return run
     if spec["generation"] == "text":
-        reference = closed and spec["classes"]
-        run["decoding"] = settings["decoding"] if reference else TBD
-        run["max_new_tokens"] = settings["new_tokens"] if reference else TBD
-        run["min_new_tokens"] = settings["new_tokens"] if reference else TBD
+        run.update(decoding=TBD, max_new_tokens=TBD, min_new_tokens=TBD)
     elif spec["generation"] == "image":
-        run["denoising_steps"] = settings["denoising_steps"] if closed else TBD
+        run["denoising_steps"] = TBD
     return run
 
 
@@ -125,19 +121,14 @@ def empty_repetition() -> dict[str, Any]:
 def skeleton(task: str | None, division: str, options: IngestOptions) -> dict[str, Any]:
     """A complete submission for ``task`` in ``division``: placeholders wherever nothing is known.
 
-    What the protocol fixes is filled in: the version, the task's dataset and query count,
-    and in the closed division the reference run settings. Repetitions, hardware, software
-    and measurement are the converters' to fill.
+    Filled in are the version ingest writes, the division and task, and what the lab gave
+    (model, revision, queries per repetition). The task's dataset and the closed division's
+    reference settings are not: they are what the protocol asks for, not what the tool
+    recorded; :func:`unrecorded_note` names them for the lab to state.
     """
     options = normalized(IngestOptions(**{**options.__dict__, "task": task, "division": division}))
     task = options.task
     p = params()
-    spec = _task_spec(task)
-    closed = division == "closed"
-    if options.queries is not None:
-        queries: Any = options.queries
-    else:
-        queries = spec["queries"] if spec is not None and closed else TBD
     document: dict[str, Any] = {
         "aerp_version": protocol().patch_versions[-1],
         "submitter": {"organization": TBD, "contact": TBD},
@@ -145,8 +136,8 @@ def skeleton(task: str | None, division: str, options: IngestOptions) -> dict[st
         "division": division,
         "task": task or TBD,
         "model": _model(task, options),
-        "dataset": {"repository": spec["dataset"] if spec else TBD, "revision": TBD, "queries": queries},
-        "run": _run(task, closed),
+        "dataset": {"repository": TBD, "revision": TBD, "queries": options.queries or TBD},
+        "run": _run(task),
         "hardware": _hardware(),
         "software": {"framework": name_version(), "accelerator_runtime": name_version(), "harness": name_version()},
         "measurement": {"boundary": TBD, "methods": {"accelerator": method()}},
@@ -164,21 +155,46 @@ def skeleton(task: str | None, division: str, options: IngestOptions) -> dict[st
     return document
 
 
-def settings_note(document: dict[str, Any], tool: str) -> str | None:
-    """Say which run settings are the protocol's reference values rather than the tool's record."""
-    if document.get("division") != "closed":
-        return None
-    run = document["run"]
+def unrecorded_note(document: dict[str, Any], tool: str) -> list[str]:
+    """Notes naming the dataset and run settings that stay TBD because ``tool`` does not record them.
+
+    Each says what the closed division's reference procedure asks for (protocol.yaml), so
+    that the lab can check its run against it, without ingest claiming the run did so.
+    """
+    notes: list[str] = []
     settings = params()["run_settings"]
-    taken = [k for k in ("batch_size", "warmup_runs") if run.get(k) == settings[k]]
-    taken += [k for k in ("decoding", "max_new_tokens", "min_new_tokens", "denoising_steps") if k in run]
-    taken = [k for k in taken if not placeholder(run.get(k))]
-    if not taken:
-        return None
-    return (
-        f"run.{', run.'.join(taken)} are the closed division's reference settings (protocol.yaml run_settings): "
-        f"{tool} does not record them; check them against the run"
-    )
+    spec = _task_spec(document.get("task")) if isinstance(document.get("task"), str) else None
+    dataset = document.get("dataset") if isinstance(document.get("dataset"), dict) else {}
+    if placeholder(dataset.get("repository")):
+        wanted = f" (the closed division runs {spec['dataset']})" if spec else ""
+        notes.append(
+            Note(f"dataset.repository is TBD: {tool} does not name the dataset{wanted}", ["/dataset/repository"])
+        )
+    if placeholder(dataset.get("queries")):
+        wanted = f" (the closed division runs all {spec['queries']:,} queries)" if spec else ""
+        notes.append(Note(f"dataset.queries is TBD: {tool} does not record it{wanted}", ["/dataset/queries"]))
+    run = document.get("run") if isinstance(document.get("run"), dict) else {}
+    count = run.get("repetitions")
+    if document.get("division") == "closed" and isinstance(count, int) and count != settings["repetitions"]:
+        notes.append(
+            f"the input holds {count:,} repetition(s); the closed division runs {settings['repetitions']} "
+            "(REQ-RUN-3): AERP-T008 reports it once the run settings are stated"
+        )
+    missing = [k for k, v in run.items() if k != "repetitions" and placeholder(v)]
+    if missing:
+        tokens = spec.get("new_tokens") if spec else None
+        reference = {k: tokens if k.endswith("_new_tokens") else settings.get(k) for k in missing}
+        listed = ", ".join(f"{k} {v}" for k, v in reference.items() if v is not None)
+        one = len(missing) == 1
+        notes.append(
+            Note(
+                f"run.{', run.'.join(missing)} {'is' if one else 'are'} TBD: {tool} does not record "
+                f"{'it' if one else 'them'}; state your run's (the closed division's reference procedure, "
+                f"protocol.yaml run_settings: {listed})",
+                [f"/run/{k}" for k in missing],
+            )
+        )
+    return notes
 
 
 def set_repetitions(document: dict[str, Any], repetitions: list[dict[str, Any]]) -> None:
@@ -190,7 +206,7 @@ def set_repetitions(document: dict[str, Any], repetitions: list[dict[str, Any]])
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    text = shown(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -326,9 +342,16 @@ def _summary(document: dict[str, Any], notes: list[str]) -> None:
     rated = summary.get("accelerator_energy_per_1000_queries")
     if rated is None or (isinstance(rated, dict) and placeholder(rated.get("value"))):
         values = [_rated_per_query(r) for r in repetitions]
-        if all(v is not None for v in values):
-            mean = sum(values, Fraction(0)) / len(values)  # type: ignore[arg-type]
-            summary["accelerator_energy_per_1000_queries"] = {"value": rounded(mean), "unit": p["rated_unit"]}
+        mean = sum(values, Fraction(0)) / len(values) if all(v is not None for v in values) else None  # type: ignore[arg-type]
+        value = derived(mean) if mean is not None else None
+        if value is not None:
+            summary["accelerator_energy_per_1000_queries"] = {"value": value, "unit": p["rated_unit"]}
+        elif mean is not None:
+            summary["accelerator_energy_per_1000_queries"] = quantity(TBD, p["rated_unit"])
+            notes.append(
+                f"results.summary.accelerator_energy_per_1000_queries is TBD: the mean of the repetitions, "
+                f"{shown(mean)} {p['rated_unit']}, lies beyond the range of a binary64 number"
+            )
         else:
             summary["accelerator_energy_per_1000_queries"] = quantity(TBD, p["rated_unit"])
             notes.append(
@@ -338,9 +361,16 @@ def _summary(document: dict[str, Any], notes: list[str]) -> None:
     duration = summary.get("mean_duration")
     if duration is None or (isinstance(duration, dict) and placeholder(duration.get("value"))):
         durations = [_duration_s(r) for r in repetitions]
-        if all(d is not None for d in durations):
-            mean = sum(durations, Fraction(0)) / len(durations)  # type: ignore[arg-type]
-            summary["mean_duration"] = {"value": rounded(mean), "unit": "s"}
+        mean = sum(durations, Fraction(0)) / len(durations) if all(d is not None for d in durations) else None  # type: ignore[arg-type]
+        value = derived(mean) if mean is not None else None
+        if value is not None:
+            summary["mean_duration"] = {"value": value, "unit": "s"}
+        elif mean is not None:
+            summary["mean_duration"] = quantity(TBD, "s")
+            notes.append(
+                f"results.summary.mean_duration is TBD: the mean, {shown(mean)} s, lies beyond the range of a "
+                "binary64 number"
+            )
         else:
             summary["mean_duration"] = quantity(TBD, "s")
             notes.append("results.summary.mean_duration is TBD: it needs every repetition's duration")
@@ -348,7 +378,6 @@ def _summary(document: dict[str, Any], notes: list[str]) -> None:
 
 def _rating(document: dict[str, Any], notes: list[str]) -> None:
     """Closed division: the stars the fixed scale gives the summary, or TBD with the reason."""
-    from aerp.quantities import to_canonical
     from aerp.rating import NoScale, fixed
 
     p = params()
@@ -373,8 +402,9 @@ def _rating(document: dict[str, Any], notes: list[str]) -> None:
         reason = "text-generation is rated per size class, and the class needs the parameter count"
     if reason is None:
         try:
-            stars = fixed(protocol(), task, size, to_canonical(energy, "energy", protocol())).stars
-        except (NoScale, KeyError, TypeError, ValueError) as error:
+            wh = exact(energy["value"]) * energy_factor(energy["unit"])
+            stars = fixed(protocol(), task, size, wh).stars  # type: ignore[arg-type]
+        except (NoScale, KeyError, TypeError, ValueError, ArithmeticError) as error:
             reason = str(error)
         else:
             rating["stars"] = stars
@@ -387,7 +417,7 @@ def _rating(document: dict[str, Any], notes: list[str]) -> None:
 def record(document: dict[str, Any], tool: str, notes: list[str]) -> None:
     """Write what ingest did into the submission (extensions are never read by a validator)."""
     extensions = document.get("extensions") if isinstance(document.get("extensions"), dict) else {}
-    own = {"tool": tool, "aerp": __version__, "notes": list(dict.fromkeys(notes))}
+    own = {"tool": tool, "aerp": __version__, "notes": [str(n) for n in dict.fromkeys(notes)]}
     document["extensions"] = {INGEST_EXTENSION: own, **{k: v for k, v in extensions.items() if k != INGEST_EXTENSION}}
 
 
