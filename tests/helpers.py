@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from aerp.exact import Written, decimal_text, exact
 from aerp.findings import FileResult
 from aerp.json_reader import read_json
 from aerp.load import Document
@@ -50,7 +54,49 @@ def scaled(document: dict[str, Any], path: tuple[Any, ...], factor: float) -> di
     return copied
 
 
-def reexpress(quantity: dict[str, Any], dimension: str, unit: str) -> dict[str, Any]:
+def reexpress(quantity: dict[str, Any], dimension: str, unit: str) -> dict[str, Any] | None:
+    """The same quantity in ``unit``, its value the exact decimal; None where no finite decimal is exact (J → Wh)."""
     symbols = PROTOCOL.units[dimension]["symbols"]
-    value = Fraction(quantity["value"]) * Fraction(symbols[quantity["unit"]]) / Fraction(symbols[unit])
-    return {"value": float(value), "unit": unit}
+    value = exact(quantity["value"]) * Fraction(str(symbols[quantity["unit"]])) / Fraction(str(symbols[unit]))
+    text = decimal_text(value)
+    if text is None:
+        return None
+    return {"value": int(text) if "." not in text else Written(text), "unit": unit}
+
+
+class CoreDumper(yaml.SafeDumper):
+    """PyYAML's emitter, quoting by the YAML 1.2 core schema that AERP reads rather than by YAML 1.1."""
+
+
+CoreDumper.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+.0123456789"),
+    ),
+    ("tag:yaml.org,2002:merge", r"^<<$", ["<"]),
+):
+    CoreDumper.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def core_yaml(value: Any, flow: bool = False, sort_keys: bool = False) -> str:
+    """``value`` as YAML that the YAML 1.2 core schema reads back as the same data (PyYAML quotes by YAML 1.1)."""
+    return yaml.dump(
+        value, Dumper=CoreDumper, default_flow_style=flow, sort_keys=sort_keys, allow_unicode=True, width=1 << 20
+    )
+
+
+def paths(node: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path into a JSON-like document, the root included, in document order."""
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += paths(value, (*prefix, index))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -67,8 +68,9 @@ def test_scaling_one_repetition_energy_by_1000_always_yields_a_finding(name: str
 def _reexpressed(document: dict[str, Any], choose: st.DataObject) -> dict[str, Any]:
     copied = copy.deepcopy(document)
     for pointer, dimension, quantity in list(quantities(copied, "1.0")):
-        unit = choose.draw(st.sampled_from(list(PROTOCOL.units[dimension]["symbols"])), label=pointer)
-        quantity.update(reexpress(quantity, dimension, unit))
+        exactly = [u for u in PROTOCOL.units[dimension]["symbols"] if reexpress(quantity, dimension, u) is not None]
+        unit = choose.draw(st.sampled_from(exactly), label=pointer)  # the same quantity, exactly
+        quantity.update(reexpress(quantity, dimension, unit) or {})
     return copied
 
 
@@ -89,3 +91,60 @@ def test_unit_invariance(name: str, choose: st.DataObject) -> None:
 def test_unit_invariance_holds_for_defective_files_too(name: str, choose: st.DataObject) -> None:
     document = scaled(CLEAN[name], ("results", "summary", "accelerator_energy_per_1000_queries"), 1.05)
     assert _outcome(_reexpressed(document, choose)) == _outcome(document)
+
+
+def _with_phases() -> list[str]:
+    return [n for n, d in CLEAN.items() if any("phases" in r for r in d["results"]["repetitions"])]
+
+
+@pytest.mark.parametrize("name", _with_phases())
+@pytest.mark.parametrize("component", ["accelerator", "cpu", "ram"])
+def test_a_value_small_because_a_phase_is_negative_is_not_a_unit_slip(name: str, component: str) -> None:
+    """A repetition whose phases add up, with one phase negative, is reported at the negative value only."""
+    from aerp.exact import Written, decimal_text, exact
+
+    document = copy.deepcopy(CLEAN[name])
+    repetition = document["results"]["repetitions"][1]
+    if component not in repetition["energy"]:
+        pytest.skip(f"{name} does not report {component}")
+    phases = repetition["phases"]
+    last = list(phases)[-1]
+    unit = repetition["energy"][component]["unit"]
+    symbols = PROTOCOL.units["energy"]["symbols"]
+
+    def wh(quantity: dict) -> Fraction:
+        return exact(quantity["value"]) * Fraction(str(symbols[quantity["unit"]]))
+
+    others = sum((wh(node[component]) for phase, node in phases.items() if phase != last), Fraction(0))
+    whole = others / 1000  # the repetition's energy becomes 1000× smaller than its siblings', as in real reports
+    phase = phases[last][component]
+    phase["value"] = Written(decimal_text((whole - others) / Fraction(str(symbols[phase["unit"]]))) or "0")
+    repetition["energy"][component]["value"] = Written(decimal_text(whole / Fraction(str(symbols[unit]))) or "0")
+    if "total" in repetition["energy"] and component != "total":
+        del repetition["energy"]["total"]
+        for node in phases.values():
+            node.pop("total", None)
+    result = check(document)
+    checks = {(f.check, f.pointer) for f in result.findings if f.severity.value == "error"}
+    assert not [c for c in checks if c[0] == "AERP-C007"], result.findings
+    assert ("AERP-U004", f"/results/repetitions/1/phases/{last}/{component}") in checks
+
+
+def test_a_relation_broken_beside_a_slip_states_the_written_numbers() -> None:
+    """After a slip is reported, a relation that still fails is reported with the file's values, not corrected ones."""
+    from aerp.exact import significant
+
+    for name, clean in CLEAN.items():
+        document = copy.deepcopy(clean)
+        energy = document["results"]["repetitions"][0]["energy"]
+        if "total" not in energy or "cpu" not in energy:
+            continue
+        energy["total"]["value"] = energy["total"]["value"] * 1000  # a slip
+        energy["cpu"]["value"] = energy["cpu"]["value"] * 1.2  # and a real discrepancy
+        findings = check(document).findings
+        pointer = "/results/repetitions/0/energy/total"
+        assert ("AERP-C007", pointer) in {(f.check, f.pointer) for f in findings}, name
+        for finding in findings:
+            if finding.check == "AERP-C001" and finding.pointer == pointer:
+                written = f"{significant(energy['total']['value'])} {energy['total']['unit']}"
+                assert f"is {written} but" in finding.message, (name, finding.message)

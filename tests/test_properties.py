@@ -16,9 +16,10 @@ from aerp.load import Document, Limits
 from aerp.pipeline import default_limits, validate_document
 from aerp.yaml_reader import read_yaml
 from conftest import conformant_files
+from helpers import paths as _paths
 
 LIMITS: Limits = default_limits()
-PER_FILE_SECONDS = 2.0  # a generous bound: a file takes milliseconds
+PER_FILE_CPU_SECONDS = 2.0  # a generous bound on CPU time (not elapsed time, which load stretches): a file takes ms
 BASES = [
     read_yaml(p.read_text(), LIMITS).data if p.suffix == ".yaml" else read_json(p.read_text(), LIMITS).data
     for p in conformant_files()
@@ -33,17 +34,6 @@ JSON_VALUES = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=8,
 )
-
-
-def _paths(node: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
 
 
 @st.composite
@@ -74,9 +64,9 @@ def mutated(draw: st.DrawFn) -> dict:
 
 @given(mutated())
 def test_any_mutation_of_a_valid_file_yields_a_report(document: dict) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     result = validate_document(Document(data=document, format="json", _positions={"": (1, 1)}), "mutant.json", None)
-    assert time.perf_counter() - start < PER_FILE_SECONDS
+    assert time.process_time() - start < PER_FILE_CPU_SECONDS
     assert result.verdict.value in ("conformant", "non-conformant")
     for finding in result.findings:
         assert finding.message and finding.requirement.startswith("REQ-") and finding.line >= 1

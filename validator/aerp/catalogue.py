@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from aerp.protocol import Protocol
-from aerp.quantities import to_canonical
+from aerp.quantities import exact_canonical
 
 # What a model name may carry besides the model itself: the form factor, the memory and its
 # kind, the brand. The structured members form_factor and memory say those.
@@ -48,8 +48,8 @@ def find(accelerators: dict[str, Any], protocol: Protocol) -> dict[str, Any] | N
         candidates = [e for e in candidates if e["form_factor"] == accelerators.get("form_factor")] or candidates
     if len(candidates) > 1 and isinstance(accelerators.get("memory"), dict):
         try:
-            memory = to_canonical(accelerators["memory"], "memory", protocol)
+            memory = exact_canonical(accelerators["memory"], "memory", protocol)
         except (KeyError, TypeError, ValueError):
             memory = None
-        candidates = [e for e in candidates if to_canonical(e["memory"], "memory", protocol) == memory] or candidates
+        candidates = [e for e in candidates if exact_canonical(e["memory"], "memory", protocol) == memory] or candidates
     return candidates[0] if len(candidates) == 1 else None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from aerp.exact import exact
 from aerp.protocol import Protocol
 
 # What may reach pint: short, ASCII letters, digits, one level of * / ^ and spaces; no
@@ -62,28 +63,25 @@ def vocabulary(protocol: Protocol) -> Vocabulary:
     return cached
 
 
-def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> float:
-    """The value of ``{value, unit}`` in the canonical unit of ``dimension`` (exact, rounded once).
+def exact_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> Fraction:
+    """The exact value of ``{value, unit}`` in the canonical unit of ``dimension``.
 
-    ``value`` is a number, or the decimal text of one, which then converts without first
-    being rounded to binary.
+    ``value`` is a number as the reader gave it (its written decimal, see :mod:`aerp.exact`)
+    or the decimal text of one. Verdicts compare these, never binary doubles.
     """
     factor = vocabulary(protocol).dimensions[dimension][quantity["unit"]]
-    value = quantity["value"]
-    if isinstance(value, float):
-        # One IEEE operation is correctly rounded, so multiplying by an integer factor or
-        # dividing by an integer divisor gives the same double as the exact product rounded
-        # once; only other fractions (5/18) need rational arithmetic.
-        if factor.denominator == 1 and factor.numerator < 2**53:
-            product = value * factor.numerator
-            if product in (float("inf"), float("-inf")):
-                raise OverflowError("the converted value is too large for a float")
-            return product
-        if factor.numerator == 1 and factor.denominator < 2**53:
-            return value / factor.denominator
-    if factor == 1:
-        return float(value)
-    return float(Fraction(value) * factor)  # OverflowError beyond binary64: see overflowing()
+    return exact(quantity["value"]) * factor
+
+
+def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> float:
+    """The canonical value as the nearest double: the exact decimal times the exact factor, rounded once.
+
+    Rounding once from the exact value makes the double a function of the quantity alone, so
+    ``0.27889 kWh`` and ``278.890 Wh`` give the same double (multiplying the double nearest
+    0.27889 by 1000 would not). Raises OverflowError beyond binary64 (see :func:`overflowing`).
+    """
+    value = exact_canonical(quantity, dimension, protocol)
+    return float(value)
 
 
 def overflowing(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> bool:

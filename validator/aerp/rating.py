@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+from aerp.exact import exact
 from aerp.protocol import Protocol
 
 
@@ -26,7 +28,8 @@ class NoScale(ValueError):
     """The task and class have no scale (an unknown task, a missing class, a cohort of one)."""
 
 
-def thresholds(protocol: Protocol, task: str, size_class: str | None) -> list[float]:
+def thresholds(protocol: Protocol, task: str, size_class: str | None) -> list[Fraction]:
+    """The scale's internal edges as the exact decimals protocol.yaml writes (see :mod:`aerp.exact`)."""
     table: dict[str, Any] = protocol.params["rating"]["thresholds"]
     if task not in table:
         raise NoScale(f"`{task}` has no rating scale")
@@ -36,21 +39,27 @@ def thresholds(protocol: Protocol, task: str, size_class: str | None) -> list[fl
             raise NoScale(f"`{task}` is rated per size class: give one of {', '.join(entry)}")
         if size_class not in entry:
             raise NoScale(f"`{task}` has no size class `{size_class}`; its classes are {', '.join(entry)}")
-        return [float(t) for t in entry[size_class]]
+        return [exact(t) for t in entry[size_class]]
     if size_class:
         raise NoScale(f"size classes apply to text-generation only, not to `{task}`")
-    return [float(t) for t in entry]
+    return [exact(t) for t in entry]
 
 
-def rate(energy_wh: float, edges: Sequence[float], stars: Sequence[int] = (5, 4, 3, 2, 1)) -> Rating:
-    """Stars for ``energy_wh`` on internal ``edges`` (ascending, right-closed bands)."""
+def rate(
+    energy_wh: Fraction | float, edges: Sequence[Fraction | float], stars: Sequence[int] = (5, 4, 3, 2, 1)
+) -> Rating:
+    """Stars for ``energy_wh`` on internal ``edges`` (ascending, right-closed bands).
+
+    Python compares a Fraction with a float or another Fraction exactly, so a rated metric
+    given as the exact decimal of the file is placed by its true value, on an edge too.
+    """
     band = bisect.bisect_left(list(edges), energy_wh)  # a value equal to an edge stays in the lower band
-    low = edges[band - 1] if band > 0 else None
-    high = edges[band] if band < len(edges) else None
+    low = float(edges[band - 1]) if band > 0 else None
+    high = float(edges[band]) if band < len(edges) else None
     return Rating(stars=stars[band], band=(low, high))
 
 
-def fixed(protocol: Protocol, task: str, size_class: str | None, energy_wh: float) -> Rating:
+def fixed(protocol: Protocol, task: str, size_class: str | None, energy_wh: Fraction | float) -> Rating:
     return rate(energy_wh, thresholds(protocol, task, size_class), protocol.params["rating"]["stars"])
 
 

@@ -1,15 +1,28 @@
 """Arithmetic consistency: the numbers of a submission agree with each other.
 
-All arithmetic is in canonical units. The relations are: components add up to the total,
-phases add up to the repetition, the summary agrees with the repetitions, mean power ×
-duration agrees with energy, and emissions agree with energy × carbon intensity (× PUE).
+All arithmetic is exact, on the decimals the file writes converted to canonical units with
+the protocol's exact factors (:mod:`aerp.exact`), so that no verdict depends on how a binary
+float rounds. The relations are: components add up to the total, phases add up to the
+repetition, the summary agrees with the repetitions, mean power × duration agrees with
+energy, and emissions agree with energy × carbon intensity (× PUE).
 
 The commonest defect in energy results is a unit slip — a value in Wh written as kWh, J
 as Wh, ms as s — and a slip breaks several relations at once. So before reporting a broken
 relation the analysis asks whether a single value, corrected by a slip factor from
 protocol.yaml, repairs it (or stands out from the other repetitions by such a factor). If
-so, that value gets one AERP-C007 finding naming the slip and the fix, and every later
-relation uses the corrected value: one defect, one finding.
+so, that value gets one AERP-C007 finding naming the slip and the fix, and the relations it
+breaks are not reported again: one defect, one finding.
+
+A finding states only what the file says. A value that a relation confirms as written is
+not a slip, however far it lies from the other repetitions (a repetition is small because
+a phase of it is negative, not because of its unit); a repetition that holds a zero or
+negative energy is not screened for slips at all, since that defect explains its values.
+Every number a message shows is written in the file or computed from written values only,
+never from a correction that a finding merely suggests.
+
+Every identity is linear in each of its values, so the effect of changing one value is
+known from the identity's gradient without re-evaluating it: attributing a gap to one value
+costs time proportional to the number of values, not its square.
 """
 
 from __future__ import annotations
@@ -17,24 +30,27 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
+from aerp.exact import exact, significant
 from aerp.findings import Severity
 from aerp.places import describe
-from aerp.quantities import from_canonical, to_canonical, vocabulary
+from aerp.quantities import exact_canonical, vocabulary
 from aerp.registry import Context, Problem, check
 
 INPUTS = ("/results", "/measurement")
 _ANALYSIS = "consistency"
+_ONE = Fraction(1)
 
 
 @dataclass
 class Term:
     pointer: str
-    canonical: float
+    canonical: Fraction
     unit: str
     dimension: str
-    scale: float = 1.0
+    scale: Fraction = _ONE
 
 
 @dataclass
@@ -42,21 +58,30 @@ class Report:
     check: str
     kind: str
     problem: Problem
-    factor: float | None = None
+    factor: Fraction | None = None
+
+
+Combine = Callable[[list[Fraction]], Fraction]
+Gradient = Callable[[list[Fraction]], list[Fraction]]
 
 
 @dataclass
 class Relation:
-    """One identity between values of the submission: ``lhs == combine(rhs)`` within a tolerance."""
+    """One identity between values of the submission: ``lhs == combine(rhs)`` within a tolerance.
+
+    ``gradient`` gives the partial derivative of ``combine`` by each right-hand value; every
+    identity here is linear in each value, so it is exact for any change of one value.
+    """
 
     check: str
     kind: str
     name: str
     lhs: Term
     rhs: list[Term]
-    combine: Callable[[list[float]], float]
-    tolerance: float
-    message: Callable[[float, float], str]
+    combine: Combine
+    gradient: Gradient
+    tolerance: Fraction
+    message: Callable[[Fraction, Fraction], str]
     hint: str | None
     severity: Severity | None
 
@@ -65,63 +90,102 @@ class Relation:
         return [self.lhs, *self.rhs]
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.6g}"
+def _sum(values: list[Fraction]) -> Fraction:
+    return sum(values, Fraction(0))
+
+
+def _ones(values: list[Fraction]) -> list[Fraction]:
+    return [_ONE] * len(values)
+
+
+def _mean(values: list[Fraction]) -> Fraction:
+    return _sum(values) / len(values)
+
+
+def _mean_gradient(values: list[Fraction]) -> list[Fraction]:
+    return [Fraction(1, len(values))] * len(values)
 
 
 class Analysis:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.protocol = ctx.protocol
-        self.tolerances = ctx.params["tolerances"]
+        self.tolerances = {k: exact(v) for k, v in ctx.params["tolerances"].items()}
         slips = ctx.params["magnitude_slips"]
-        self.slip_tolerance = float(slips["tolerance"])
-        self.factors = [float(f) for f in slips["factors"]]
-        self.min_gap = float(slips["min_gap"])
-        self.corrected: dict[str, float] = {}
+        self.slip_tolerance = exact(slips["tolerance"])
+        base = [exact(f) for f in slips["factors"]]
+        self.factors = [f for b in base for f in (b, 1 / b)]
+        self.min_gap = exact(slips["min_gap"])
+        self.corrected: dict[str, Fraction] = {}
         self.reports: list[Report] = []
         self.relations: list[Relation] = []
+        self.by_pointer: dict[str, list[Relation]] = {}
         self.results = ctx.data["results"]
         self.repetitions: list[dict[str, Any]] = self.results["repetitions"]
+        self.broken = self._broken_repetitions()
 
     # -- terms ---------------------------------------------------------------------------
-    def term(self, pointer: str, node: Any, dimension: str, scale: float = 1.0) -> Term | None:
+    def term(self, pointer: str, node: Any, dimension: str, scale: Fraction = _ONE) -> Term | None:
         if not isinstance(node, dict):
             return None
         try:
-            canonical = to_canonical(node, dimension, self.protocol)
+            canonical = exact_canonical(node, dimension, self.protocol)
         except (KeyError, TypeError, ValueError):
             return None
         return Term(pointer, canonical, node["unit"], dimension, scale)
 
-    def value(self, term: Term) -> float:
+    def value(self, term: Term) -> Fraction:
         return self.corrected.get(term.pointer, term.canonical) * term.scale
 
-    def in_unit(self, canonical: float, unit: str, term: Term) -> str:
-        return f"{_fmt(from_canonical(canonical, unit, term.dimension, self.protocol))} {unit}"
+    @staticmethod
+    def written(term: Term) -> Fraction:
+        return term.canonical * term.scale
 
-    def shown(self, term: Term, canonical: float) -> str:
-        return f"{_fmt(from_canonical(canonical, term.unit, term.dimension, self.protocol))} {term.unit}"
+    def in_unit(self, canonical: Fraction, unit: str, term: Term) -> str:
+        factor = vocabulary(self.protocol).dimensions[term.dimension][unit]
+        return f"{significant(canonical / factor)} {unit}"
+
+    def shown(self, term: Term, canonical: Fraction) -> str:
+        return self.in_unit(canonical, term.unit, term)
+
+    def _broken_repetitions(self) -> set[int]:
+        """Repetitions holding a zero or negative energy: that defect explains their values."""
+        broken = set()
+        for index, repetition in enumerate(self.repetitions):
+            nodes = [repetition.get("energy", {}), *repetition.get("phases", {}).values()]
+            for node in nodes:
+                if not isinstance(node, dict):
+                    continue
+                for quantity in node.values():
+                    value = quantity.get("value") if isinstance(quantity, dict) else None
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and value <= 0:
+                        broken.add(index)
+        return broken
+
+    def _repetition_of(self, pointer: str) -> int | None:
+        parts = pointer.split("/")
+        if len(parts) > 3 and parts[1:3] == ["results", "repetitions"] and parts[3].isdigit():
+            return int(parts[3])
+        return None
 
     # -- slips ---------------------------------------------------------------------------
-    def slip_of(self, ratio: float) -> float | None:
+    def slip_of(self, ratio: Fraction) -> Fraction | None:
         """The slip factor F when ``ratio`` is F or 1/F for a known F, else None."""
         if ratio <= 0:
             return None
-        for factor in self.factors:
-            for candidate in (factor, 1 / factor):
-                if abs(ratio / candidate - 1) <= self.slip_tolerance:
-                    return candidate
+        for candidate in self.factors:
+            if abs(ratio / candidate - 1) <= self.slip_tolerance:
+                return candidate
         return None
 
-    def report_slip(self, kind: str, term: Term, factor: float, basis: str) -> None:
-        written = self.corrected.get(term.pointer, term.canonical)
+    def report_slip(self, kind: str, term: Term, factor: Fraction, basis: str) -> None:
+        written = term.canonical
         right = written / factor
         self.corrected[term.pointer] = right
         vocab = vocabulary(self.protocol)
-        size = f"{_fmt(factor)}× too large" if factor > 1 else f"{_fmt(1 / factor)}× too small"
+        size = f"{significant(factor)}× too large" if factor > 1 else f"{significant(1 / factor)}× too small"
         symbols = vocab.dimensions[term.dimension]
-        meant = [s for s, f in symbols.items() if abs(float(f) * factor / float(symbols[term.unit]) - 1) < 1e-9]
+        meant = [s for s, f in symbols.items() if f * factor == symbols[term.unit]]
         cause = f"the number looks like {meant[0]}, written with unit {term.unit}" if meant else "a unit slip"
         self.reports.append(
             Report(
@@ -137,16 +201,25 @@ class Analysis:
             )
         )
 
+    def confirmed(self, term: Term) -> bool:
+        """True when an identity that ``term`` takes part in holds with the value as written."""
+        for relation in self.by_pointer.get(term.pointer, ()):
+            left, right = self.sides(relation, written=True)
+            if _close(left, right, relation.tolerance):
+                return True
+        return False
+
     def outliers(self, kind: str, series: list[Term]) -> None:
-        """A value that is a slip factor away from the median of its series is a slip."""
+        """A value a slip factor away from the median of its series is a slip, unless its neighbours confirm it."""
+        series = [t for t in series if self._repetition_of(t.pointer) not in self.broken]
         if len(series) < 3:
             return
-        median = statistics.median(self.value(t) for t in series)
+        median = statistics.median(self.written(t) for t in series)
         if median <= 0:
             return
         for term in series:
-            factor = self.slip_of(self.value(term) / median)
-            if factor is not None:
+            factor = self.slip_of(self.written(term) / median)
+            if factor is not None and not self.confirmed(term):
                 self.report_slip(
                     kind, term, factor, f"the other repetitions (median {self.shown(term, median / term.scale)})"
                 )
@@ -159,19 +232,21 @@ class Analysis:
         kind: str,
         lhs: Term,
         rhs: list[Term],
-        combine: Callable[[list[float]], float],
-        tolerance: float,
-        message: Callable[[float, float], str],
+        combine: Combine,
+        gradient: Gradient,
+        tolerance: Fraction,
+        message: Callable[[Fraction, Fraction], str],
         hint: str | None = None,
         severity: Severity | None = None,
     ) -> None:
         """Record the identity ``lhs == combine(rhs)``; :meth:`run` evaluates every identity."""
-        self.relations.append(Relation(check_id, kind, name, lhs, rhs, combine, tolerance, message, hint, severity))
+        relation = Relation(check_id, kind, name, lhs, rhs, combine, gradient, tolerance, message, hint, severity)
+        self.relations.append(relation)
+        for term in relation.terms:
+            self.by_pointer.setdefault(term.pointer, []).append(relation)
 
-    def sides(self, relation: Relation, index: int | None = None, value: float | None = None) -> tuple[float, float]:
-        values = [self.value(t) for t in relation.terms]
-        if index is not None and value is not None:
-            values[index] = value
+    def sides(self, relation: Relation, written: bool = False) -> tuple[Fraction, Fraction]:
+        values = [self.written(t) if written else self.value(t) for t in relation.terms]
         return values[0], relation.combine(values[1:])
 
     def holds(self, relation: Relation) -> bool:
@@ -181,59 +256,78 @@ class Analysis:
 
     def attribute_slip(self, relation: Relation) -> None:
         """A large gap that one value, corrected by a slip factor, closes: that value slipped."""
-        left, right = self.sides(relation)
+        values = [self.value(t) for t in relation.terms]
+        left, right = values[0], relation.combine(values[1:])
         if abs(left - right) < self.min_gap * max(abs(left), abs(right)):
             return
-        candidates: list[tuple[Term, float]] = []
+        if any(self._repetition_of(t.pointer) in self.broken for t in relation.terms):
+            return
+        gradient = relation.gradient(values[1:])
+        candidates: list[tuple[Term, Fraction]] = []
         for index, term in enumerate(relation.terms):
-            for factor in (f for base in self.factors for f in (base, 1 / base)):
-                if _close(*self.sides(relation, index, self.value(term) / factor), relation.tolerance):
+            for factor in self.factors:
+                new = values[index] / factor
+                moved = (new, right) if index == 0 else (left, right + gradient[index - 1] * (new - values[index]))
+                if _close(*moved, relation.tolerance):
                     candidates.append((term, factor))
+                    if len(candidates) > 1:
+                        return  # two values would each close the gap: blame neither
         if len(candidates) == 1:
             term, factor = candidates[0]
             self.report_slip(relation.kind, term, factor, "what the rest of the file implies")
 
-    def implied(self, relation: Relation, index: int) -> float | None:
-        """The value of term ``index`` (canonical) that would satisfy ``relation``; every identity is linear in it."""
-        term = relation.terms[index]
-        current = self.value(term)
-        r0 = _residual(*self.sides(relation, index, current))
-        r1 = _residual(*self.sides(relation, index, 2 * current))
-        if r1 == r0:
-            return None
-        solved = current - r0 * current / (r1 - r0)
-        return solved / term.scale if solved > 0 else None
+    def implied_all(self, relation: Relation) -> list[Fraction | None]:
+        """For each term, the canonical value that would satisfy ``relation`` with the others as they are."""
+        values = [self.value(t) for t in relation.terms]
+        left, right = values[0], relation.combine(values[1:])
+        gradient = relation.gradient(values[1:])
+        implied: list[Fraction | None] = []
+        for index, term in enumerate(relation.terms):
+            if index == 0:
+                solved: Fraction | None = right
+            else:
+                slope = gradient[index - 1]
+                solved = values[index] + (left - right) / slope if slope != 0 else None
+            implied.append(solved / term.scale if solved is not None and solved > 0 else None)
+        return implied
 
     def culprits(self, failing: list[Relation]) -> list[Relation]:
-        """One value that several broken identities agree on is one defect: report it once."""
-        votes: dict[str, list[tuple[Relation, float, Term]]] = {}
+        """One value that several broken identities agree on is one defect: report it once.
+
+        Only identities whose values are all as written take part, so that a value the
+        finding says it "should be" is implied by the file alone.
+        """
+        votes: dict[str, list[tuple[Relation, Fraction, Term]]] = {}
         for relation in failing:
-            for index, term in enumerate(relation.terms):
-                value = self.implied(relation, index)
+            if any(t.pointer in self.corrected for t in relation.terms):
+                continue
+            for term, value in zip(relation.terms, self.implied_all(relation), strict=True):
                 if value is not None:
                     votes.setdefault(term.pointer, []).append((relation, value, term))
-        agreeing: dict[str, list[tuple[Relation, float, Term]]] = {}
+        agreeing: dict[str, list[tuple[Relation, Fraction, Term]]] = {}
         for pointer, entries in votes.items():
             values = [value for _, value, _ in entries]
             tolerance = max(relation.tolerance for relation, _, _ in entries)
             if len(entries) >= 2 and max(values) - min(values) <= tolerance * max(values):
                 agreeing[pointer] = entries
+        sharing: dict[frozenset[int], int] = {}
+        for entries in agreeing.values():
+            key = frozenset(id(e[0]) for e in entries)
+            sharing[key] = sharing.get(key, 0) + 1
         explained: set[int] = set()
         for pointer, entries in sorted(agreeing.items(), key=lambda item: -len(item[1])):
             relations = frozenset(id(e[0]) for e in entries)
-            rivals = [p for p, e in agreeing.items() if p != pointer and frozenset(id(x[0]) for x in e) == relations]
-            if rivals or relations & explained:
+            if sharing[relations] > 1 or relations & explained:
                 continue  # several values would explain the same gaps equally well: blame none
             relation, value, term = next((e for e in entries if e[0].severity is None), entries[0])
             names = _join([e[0].name for e in entries])
-            current = self.corrected.get(term.pointer, term.canonical)
             self.reports.append(
                 Report(
                     relation.check,
                     relation.kind,
                     Problem(
                         pointer,
-                        f"{describe(pointer)} is {self.shown(term, current)} but {names} agree it should be "
+                        f"{describe(pointer)} is {self.shown(term, term.canonical)} but {names} agree it should be "
                         f"{self.shown(term, value)}",
                         hint=f"correct {describe(pointer)}; the values around it agree with each other",
                         severity=relation.severity,
@@ -245,18 +339,23 @@ class Analysis:
 
     # -- the analysis --------------------------------------------------------------------
     def run(self) -> list[Report]:
-        self.cross_repetition()
+        series = self.cross_repetition()
         self.components()
         self.phases()
         self.summary()
         self.power()
-        self.emissions()
+        rows = self.emissions()
+        for kind, terms in series.items():
+            self.outliers(kind, terms)
+        self.intensity_slip(rows)
         for relation in self.relations:
             if not self.holds(relation):
                 self.attribute_slip(relation)
-        failing = self.culprits([r for r in self.relations if not self.holds(r)])
+        failing = [r for r in self.relations if not self.holds(r)]
+        failing = self.overhead(failing)
+        failing = self.culprits(failing)
         for relation in failing:
-            left, right = self.sides(relation)
+            left, right = self.sides(relation, written=True)  # as the file states them
             self.reports.append(
                 Report(
                     relation.check,
@@ -272,36 +371,35 @@ class Analysis:
         return _aggregate(self.reports)
 
     def energy_terms(self, index: int, node: dict[str, Any], base: str) -> dict[str, Term]:
-        queries = self.repetitions[index].get("queries") or 1
+        queries = _queries(self.repetitions[index])
         terms = {}
         for key, quantity in node.items():
-            term = self.term(f"{base}/{key}", quantity, "energy", 1 / queries)
+            term = self.term(f"{base}/{key}", quantity, "energy", Fraction(1, queries))
             if term is not None:
                 terms[key] = term
         return terms
 
-    def cross_repetition(self) -> None:
+    def cross_repetition(self) -> dict[str, list[Term]]:
         series: dict[str, list[Term]] = {}
         for index, repetition in enumerate(self.repetitions):
             base = f"/results/repetitions/{index}"
-            queries = repetition.get("queries") or 1
+            per_query = Fraction(1, _queries(repetition))
             for key, term in self.energy_terms(index, repetition.get("energy", {}), f"{base}/energy").items():
                 series.setdefault(f"energy/{key}", []).append(term)
             for phase, node in repetition.get("phases", {}).items():
                 for key, term in self.energy_terms(index, node, f"{base}/phases/{phase}").items():
                     series.setdefault(f"phase/{phase}/{key}", []).append(term)
-            duration = self.term(f"{base}/duration", repetition.get("duration"), "duration", 1 / queries)
+            duration = self.term(f"{base}/duration", repetition.get("duration"), "duration", per_query)
             if duration:
                 series.setdefault("duration", []).append(duration)
             for key, quantity in repetition.get("mean_power", {}).items():
                 power = self.term(f"{base}/mean_power/{key}", quantity, "power")
                 if power:
                     series.setdefault(f"power/{key}", []).append(power)
-            emissions = self.term(f"{base}/emissions", repetition.get("emissions"), "mass_co2e", 1 / queries)
+            emissions = self.term(f"{base}/emissions", repetition.get("emissions"), "mass_co2e", per_query)
             if emissions:
                 series.setdefault("emissions", []).append(emissions)
-        for kind, terms in series.items():
-            self.outliers(kind, terms)
+        return series
 
     def add_up(self, kind: str, where: str, node: dict[str, Term], label: str) -> None:
         total = node.get("total")
@@ -315,7 +413,8 @@ class Analysis:
             kind,
             total,
             parts,
-            sum,
+            _sum,
+            _ones,
             self.tolerances["sum"],
             lambda left, right: (
                 f"{describe(total.pointer)} is {self.shown(total, left / total.scale)} but "
@@ -355,14 +454,15 @@ class Analysis:
             for key, whole in energy.items():
                 parts = [terms[key] for terms in per_phase.values() if key in terms]
                 if len(parts) != len(per_phase):
-                    continue  # a phase that omits the component cannot be summed
+                    continue  # a component that some phase omits cannot be summed (REQ-CONS-2)
                 self.relate(
                     "AERP-C002",
                     "the sum of the phases",
                     "phases",
                     whole,
                     parts,
-                    sum,
+                    _sum,
+                    _ones,
                     self.tolerances["sum"],
                     lambda left, right, whole=whole, key=key, n=index + 1: (
                         f"repetition {n}: the phases' {key} energies "
@@ -374,7 +474,7 @@ class Analysis:
 
     def summary(self) -> None:
         summary = self.results["summary"]
-        per = float(self.ctx.params["rated_per_queries"])
+        per = exact(self.ctx.params["rated_per_queries"])
         rated = self.ctx.params["rated_component"]
         reported = self.term(
             "/results/summary/accelerator_energy_per_1000_queries",
@@ -384,13 +484,16 @@ class Analysis:
         terms = []
         for index, repetition in enumerate(self.repetitions):
             queries = repetition.get("queries")
+            if not isinstance(queries, int) or queries <= 0:
+                terms = []
+                break
             term = self.term(
                 f"/results/repetitions/{index}/energy/{rated}",
                 repetition.get("energy", {}).get(rated),
                 "energy",
-                per / queries if queries else 0,
+                per / queries,
             )
-            if term is None or not queries:
+            if term is None:
                 terms = []
                 break
             terms.append(term)
@@ -401,7 +504,8 @@ class Analysis:
                 "summary",
                 reported,
                 terms,
-                statistics.fmean,
+                _mean,
+                _mean_gradient,
                 self.tolerances["summary"],
                 lambda left, right: (
                     f"the summary's accelerator energy per {int(per):,} queries is "
@@ -421,7 +525,8 @@ class Analysis:
                 "duration",
                 mean_duration,
                 [d for d in durations if d],
-                statistics.fmean,
+                _mean,
+                _mean_gradient,
                 self.tolerances["summary"],
                 lambda left, right: (
                     f"the summary's mean duration is {self.shown(mean_duration, left)} but the "
@@ -442,8 +547,8 @@ class Analysis:
                 if power is None or energy is None:
                     continue
                 interval = self.term("", methods.get(key, {}).get("sampling_interval"), "duration")
-                short = interval is not None and self.value(duration) < (
-                    self.tolerances["short_run_intervals"] * self.value(interval)
+                short = interval is not None and self.written(duration) < (
+                    self.tolerances["short_run_intervals"] * self.written(interval)
                 )
                 tolerance = self.tolerances["power_energy_short" if short else "power_energy"]
                 self.relate(
@@ -453,22 +558,26 @@ class Analysis:
                     energy,
                     [power, duration],
                     lambda v: v[0] * v[1] / 3600,
+                    lambda v: [v[1] / 3600, v[0] / 3600],
                     tolerance,
                     lambda left, right, energy=energy, key=key, n=index + 1: (
                         f"repetition {n}: mean {key} power × "
                         f"duration is {self.shown(energy, right)} but the {key} energy is {self.shown(energy, left)}"
                     ),
-                    hint=f"tolerance {tolerance:.0%}"
+                    hint=f"tolerance {float(tolerance):.0%}"
                     + (f" (a short run: fewer than {self.tolerances['short_run_intervals']} samples)" if short else ""),
                 )
 
-    def emissions(self) -> None:
+    def emissions(self) -> list[tuple[Term, list[Term]]]:
         measurement = self.ctx.data["measurement"]
-        intensity = self.term("/measurement/carbon_intensity", measurement.get("carbon_intensity"), "carbon_intensity")
+        self.intensity = self.term(
+            "/measurement/carbon_intensity", measurement.get("carbon_intensity"), "carbon_intensity"
+        )
         pue = measurement.get("pue")
-        pue_factor = float(pue["value"]) if isinstance(pue, dict) and pue.get("applied") is False else 1.0
-        if intensity is None or pue_factor < self.ctx.params["plausibility"]["pue"]["min"]:
-            return  # a PUE below 1 is AERP-P007's finding; emissions computed with it are moot
+        self.pue_stated = exact(pue["value"]) if isinstance(pue, dict) and "value" in pue else None
+        self.pue_factor = self.pue_stated if self.pue_stated is not None and pue.get("applied") is False else _ONE
+        if self.intensity is None or self.pue_factor < exact(self.ctx.params["plausibility"]["pue"]["min"]):
+            return []  # a PUE below 1 is AERP-P007's finding; emissions computed with it are moot
         rows: list[tuple[Term, list[Term]]] = []
         for index, repetition in enumerate(self.repetitions):
             base = f"/results/repetitions/{index}"
@@ -477,24 +586,9 @@ class Analysis:
             components = [self.term(f"{base}/energy/{k}", q, "energy") for k, q in energy.items() if k != "total"]
             if emissions is not None and components and all(components):
                 rows.append((emissions, [t for t in components if t]))
-
-        def expected(values: list[float]) -> float:
-            return values[0] * sum(values[1:]) / 1000 * pue_factor  # g/kWh × Wh → g
-
-        tolerance = self.tolerances["emissions"]
-
-        def holds(row: tuple[Term, list[Term]], divisor: float = 1.0) -> bool:
-            emissions, components = row
-            values = [self.value(intensity) / divisor, *(self.value(t) for t in components)]
-            return _close(self.value(emissions), expected(values), tolerance)
-
-        # A slip in the one carbon intensity breaks every repetition the same way.
-        if rows and not any(holds(row) for row in rows):
-            for factor in (f for base in self.factors for f in (base, 1 / base)):
-                if all(holds(row, factor) for row in rows):
-                    self.report_slip("emissions", intensity, factor, "the emissions it must explain")
-                    break
-        label = " × PUE" if pue_factor != 1.0 else ""
+        label = " × PUE" if self.pue_factor != 1 else ""
+        intensity = self.intensity
+        expected, gradient = _emissions_identity(self.pue_factor)
         for emissions, components in rows:
             self.relate(
                 "AERP-C006",
@@ -503,7 +597,8 @@ class Analysis:
                 emissions,
                 [intensity, *components],
                 expected,
-                tolerance,
+                gradient,
+                self.tolerances["emissions"],
                 lambda left, right, emissions=emissions: (
                     f"{describe(emissions.pointer)} is "
                     f"{self.shown(emissions, left)} but energy × carbon intensity{label} is "
@@ -512,6 +607,70 @@ class Analysis:
                 hint="emissions = (sum of component energies) × carbon intensity, × PUE only where "
                 "measurement.pue.applied is false",
             )
+        return rows
+
+    def _rows_hold(self, rows: list[tuple[Term, list[Term]]], divisor: Fraction, pue: Fraction) -> bool:
+        expected, _ = _emissions_identity(pue)
+        return all(
+            _close(
+                self.value(emissions),
+                expected([self.value(self.intensity) / divisor, *(self.value(t) for t in components)]),
+                self.tolerances["emissions"],
+            )
+            for emissions, components in rows
+        )
+
+    def intensity_slip(self, rows: list[tuple[Term, list[Term]]]) -> None:
+        """A slip in the one carbon intensity breaks every repetition the same way."""
+        if not rows or any(self._rows_hold([row], _ONE, self.pue_factor) for row in rows):
+            return
+        assert self.intensity is not None
+        for factor in self.factors:
+            if self._rows_hold(rows, factor, self.pue_factor):
+                self.report_slip("emissions", self.intensity, factor, "the emissions it must explain")
+                return
+
+    def overhead(self, failing: list[Relation]) -> list[Relation]:
+        """Emissions that all agree with the energy once the PUE is taken the other way: one finding on the PUE."""
+        emissions = [r for r in failing if r.check == "AERP-C006"]
+        rows = [(r.lhs, r.rhs[1:]) for r in self.relations if r.check == "AERP-C006"]
+        if not emissions or self.pue_stated is None or self.pue_stated == 1 or not rows:
+            return failing
+        other = _ONE if self.pue_factor != 1 else self.pue_stated
+        if not self._rows_hold(rows, _ONE, other):
+            return failing
+        applied = self.pue_factor == 1
+        message = (
+            f"the emissions equal energy × carbon intensity × the PUE of {significant(self.pue_stated)}, but "
+            "measurement.pue.applied is true: the energies already include the PUE"
+            if applied
+            else f"the emissions equal energy × carbon intensity without the PUE of {significant(self.pue_stated)}, "
+            "but measurement.pue.applied is false: emissions include the overhead the energies leave out"
+        )
+        hint = (
+            "compute the emissions from the reported energies alone, or set measurement.pue.applied to false"
+            if applied
+            else "multiply the emissions by the PUE, or set measurement.pue.applied to true if the energies include it"
+        )
+        self.reports.append(Report("AERP-C006", "pue", Problem("/measurement/pue", message, hint=hint)))
+        return [r for r in failing if r.check != "AERP-C006"]
+
+
+def _queries(repetition: dict[str, Any]) -> int:
+    queries = repetition.get("queries")
+    return queries if isinstance(queries, int) and not isinstance(queries, bool) and queries > 0 else 1
+
+
+def _emissions_identity(pue: Fraction) -> tuple[Combine, Gradient]:
+    """emissions (g) = intensity (g/kWh) × Σ energy (Wh) / 1000 × PUE, and its gradient."""
+
+    def expected(values: list[Fraction]) -> Fraction:
+        return values[0] * _sum(values[1:]) / 1000 * pue
+
+    def gradient(values: list[Fraction]) -> list[Fraction]:
+        return [_sum(values[1:]) / 1000 * pue] + [values[0] / 1000 * pue] * (len(values) - 1)
+
+    return expected, gradient
 
 
 def _join(names: list[str]) -> str:
@@ -519,18 +678,14 @@ def _join(names: list[str]) -> str:
     return unique[0] if len(unique) == 1 else f"{', '.join(unique[:-1])} and {unique[-1]}"
 
 
-def _residual(left: float, right: float) -> float:
-    return left - right
-
-
-def _close(left: float, right: float, tolerance: float) -> bool:
+def _close(left: Fraction, right: Fraction, tolerance: Fraction) -> bool:
     scale = max(abs(left), abs(right))
     return scale == 0 or abs(left - right) <= tolerance * scale
 
 
 def _aggregate(reports: list[Report]) -> list[Report]:
     """The same failure in many repetitions is one defect: report it once, with the count."""
-    groups: dict[tuple[str, str, float | None], list[Report]] = {}
+    groups: dict[tuple[str, str, Fraction | None], list[Report]] = {}
     for report in reports:
         groups.setdefault((report.check, report.kind, report.factor), []).append(report)
     merged = []
@@ -610,8 +765,12 @@ def intensity_for_emissions(ctx: Context) -> Iterator[Problem]:
 
 
 def disputed(ctx: Context) -> set[str]:
-    """Pointers of every value that a consistency finding names."""
-    return {r.problem.pointer for r in _reports(ctx)}
+    """Pointers of every value that a consistency error names (a warning, such as AERP-C005's, disputes nothing)."""
+    return {r.problem.pointer for r in _reports(ctx) if _severity(r) is Severity.ERROR}
+
+
+def _severity(report: Report) -> Severity:
+    return report.problem.severity or next(s for i, s, _, _ in _RELATION_CHECKS if i == report.check)
 
 
 def slipped(ctx: Context) -> set[str]:

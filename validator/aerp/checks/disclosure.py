@@ -71,8 +71,16 @@ def placeholder_value(error: Any, protocol: Protocol) -> SchemaProblem | None:
     )
 
 
-def _placeholder_words(protocol: Protocol) -> set[str]:
-    return {str(w).lower() for w in protocol.params["disclosure"]["placeholders"]}
+_PLACEHOLDERS: dict[str, frozenset[str]] = {}
+
+
+def _placeholder_words(protocol: Protocol) -> frozenset[str]:
+    """The placeholder words of a protocol version, built once (a file may have thousands of schema errors)."""
+    words = _PLACEHOLDERS.get(protocol.version)
+    if words is None:
+        words = frozenset(str(w).lower() for w in protocol.params["disclosure"]["placeholders"])
+        _PLACEHOLDERS[protocol.version] = words
+    return words
 
 
 def _placeholder(value: Any, placeholders: set[str]) -> bool:
@@ -152,3 +160,24 @@ def exact_versions(ctx: Context) -> Iterator[Problem]:
                     f"`{value}` is not one exact version",
                     hint="state the release number (e.g. 2.4.0) or the commit identifier that ran",
                 )
+
+
+@check(
+    "AERP-D006",
+    Severity.WARNING,
+    "REQ-ENV-1",
+    "The environmental record states the accelerators' temperatures, clocks and modes and the ambient temperature.",
+    inputs=("/environment",),
+    since="1.1",
+)
+def environment_recorded(ctx: Context) -> Iterator[Problem]:
+    expected = ctx.params["environment_record"]
+    record = ctx.data.get("environment", {})
+    missing = [member for member in expected if member not in record]
+    if missing:
+        yield Problem(
+            "/environment" if "environment" in ctx.data else "",
+            "the environmental record does not state " + ", ".join(f"environment.{m}" for m in missing),
+            hint="temperatures and clocks change an accelerator's energy: record what nvidia-smi -q shows during "
+            "the run, and the inlet or room temperature",
+        )

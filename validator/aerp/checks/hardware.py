@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from aerp.catalogue import find
 from aerp.findings import Severity
+from aerp.quantities import exact_canonical
 from aerp.registry import Context, Problem, check
 
 ACCELERATORS = ("/hardware/accelerators", "/division")
@@ -19,9 +20,9 @@ ACCELERATORS = ("/hardware/accelerators", "/division")
     inputs=ACCELERATORS,
 )
 def reference_hardware(ctx: Context) -> Iterator[Problem]:
-    if not ctx.closed:
-        return
-    accelerators = ctx.data["hardware"]["accelerators"]
+    accelerators = ctx.accelerators
+    if not ctx.closed or accelerators is None:
+        return  # a closed submission without accelerators is the schema's finding
     entry = find(accelerators, ctx.protocol)
     reference = ctx.params["reference_hardware"]
     if entry is None or entry["id"] not in reference["catalogue_ids"]:
@@ -30,6 +31,22 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
             "/hardware/accelerators/model",
             f"the closed division runs on the reference hardware, {reference['title']}; this is {named}",
             hint="submit results on other hardware in the open division",
+        )
+        return
+    memory = accelerators.get("memory")
+    try:
+        stated = exact_canonical(memory, "memory", ctx.protocol) if isinstance(memory, dict) else None
+    except (KeyError, TypeError, ValueError):
+        stated = None  # an ill-formed quantity is the schema's finding
+    nominal = exact_canonical(entry["memory"], "memory", ctx.protocol)
+    if stated is not None and stated != nominal:
+        yield Problem(
+            "/hardware/accelerators/memory",
+            f"the closed division runs on the reference hardware, {reference['title']}: each accelerator has "
+            f"{entry['memory']['value']} {entry['memory']['unit']}, but this states {memory['value']} {memory['unit']}",
+            hint=f"state the nominal capacity the vendor gives ({entry['memory']['value']} "
+            f"{entry['memory']['unit']}; nvidia-smi reports the usable capacity in MiB, which differs), "
+            "or submit in the open division",
         )
 
 
@@ -41,11 +58,39 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
     inputs=ACCELERATORS,
 )
 def known_accelerator(ctx: Context) -> Iterator[Problem]:
-    accelerators = ctx.data["hardware"]["accelerators"]
-    if find(accelerators, ctx.protocol) is None:
+    accelerators = ctx.accelerators
+    if accelerators is not None and find(accelerators, ctx.protocol) is None:
         yield Problem(
             "/hardware/accelerators/model",
             f"the accelerator catalogue does not list {accelerators['vendor']} {accelerators['model']} "
             f"({accelerators['form_factor']}): its power limit and mean power cannot be checked",
             hint="use the model name of spec/1.0/accelerators.yaml, or propose an entry with its source",
         )
+
+
+@check(
+    "AERP-H003",
+    Severity.WARNING,
+    "REQ-PLAUS-9",
+    "Closed division: the accelerator's on-board counter has been checked against a calibrated meter.",
+    inputs=(*ACCELERATORS, "/measurement/methods"),
+    since="1.1",
+)
+def counter_validated(ctx: Context) -> Iterator[Problem]:
+    accelerators = ctx.accelerators
+    method = ctx.data["measurement"]["methods"].get(ctx.params["rated_component"], {})
+    if not ctx.closed or accelerators is None or method.get("method") not in ("energy-counter", "power-sampling"):
+        return
+    if "validation" in method:
+        return  # the lab checked its own devices against a meter
+    entry = find(accelerators, ctx.protocol)
+    validation = (entry or {}).get("counter_validation", {})
+    if validation.get("validated") is True:
+        return
+    yield Problem(
+        "/measurement/methods/accelerator",
+        f"the on-board energy readings of the {accelerators['vendor']} {accelerators['model']} have not been "
+        "checked against a calibrated meter, in the accelerator catalogue or in this submission: "
+        + (validation.get("note") or "the catalogue records no validation for it"),
+        hint="record a comparison with a calibrated power analyser in measurement.methods.accelerator.validation",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from aerp.findings import Severity
-from aerp.quantities import to_canonical
+from aerp.quantities import exact_canonical
 from aerp.registry import Context, Problem, check
 
 
@@ -18,7 +18,24 @@ def _boundary(ctx: Context) -> list[str]:
     """
     boundary = list(ctx.data["measurement"]["boundary"])
     rated = ctx.params["rated_component"]
-    return boundary if rated in boundary else [rated, *boundary]
+    if rated in boundary or (not ctx.closed and ctx.protocol.version != "1.0"):
+        return boundary  # from AERP 1.1 an open-division result may be measured without accelerators
+    return [rated, *boundary]
+
+
+def _why_measured(ctx: Context, component: str, declared: str = "is in the boundary") -> str:
+    """Why a component must be reported: the boundary declares it, or it is the rated component.
+
+    The rated component is assumed in the boundary even where the file leaves it out (that
+    omission is AERP-M001's finding), and the message must not claim the file declares it.
+    """
+    if component in ctx.data["measurement"]["boundary"]:
+        return declared
+    return (
+        "is the rated component (which the boundary must include)"
+        if declared.startswith("is")
+        else ("is rated and so must be measured")
+    )
 
 
 @check(
@@ -27,8 +44,26 @@ def _boundary(ctx: Context) -> list[str]:
     "REQ-MEAS-1",
     "The measurement boundary includes the rated component (the accelerator).",
     inputs=("/measurement/boundary",),
+    until="1.0",
 )
 def boundary_has_rated(ctx: Context) -> Iterator[Problem]:
+    yield from _rated_in_boundary(ctx)
+
+
+@check(
+    "AERP-M016",
+    Severity.ERROR,
+    "REQ-MEAS-18",
+    "Closed division: the measurement boundary includes the rated component (the accelerator).",
+    inputs=("/measurement/boundary", "/division"),
+    since="1.1",
+)
+def closed_boundary_has_rated(ctx: Context) -> Iterator[Problem]:
+    if ctx.closed:
+        yield from _rated_in_boundary(ctx)
+
+
+def _rated_in_boundary(ctx: Context) -> Iterator[Problem]:
     rated = ctx.params["rated_component"]
     if rated not in ctx.data["measurement"]["boundary"]:
         yield Problem(
@@ -52,7 +87,7 @@ def methods_match_boundary(ctx: Context) -> Iterator[Problem]:
         if component not in methods:
             yield Problem(
                 "/measurement/methods",
-                f"`{component}` is in the boundary but has no method, tool and sampling interval",
+                f"`{component}` {_why_measured(ctx, component)} but has no method, tool and sampling interval",
             )
     for component in methods:
         if component not in boundary:
@@ -79,7 +114,9 @@ def energy_matches_boundary(ctx: Context) -> Iterator[Problem]:
         where = f"/results/repetitions/{index}/energy"
         if missing:
             yield Problem(
-                where, f"repetition {index + 1} reports no energy for {', '.join(missing)}, which the boundary includes"
+                where,
+                f"repetition {index + 1} reports no energy for "
+                + "; ".join(f"`{c}`, which {_why_measured(ctx, c, 'the boundary includes')}" for c in missing),
             )
         for component in extra:
             yield Problem(
@@ -131,15 +168,16 @@ def rated_component_measured(ctx: Context) -> Iterator[Problem]:
     "REQ-MEAS-16",
     "Closed division: no sampling interval is longer than the protocol's maximum.",
     inputs=("/division", "/measurement/methods"),
+    until="1.0",
 )
 def sampling_interval_bound(ctx: Context) -> Iterator[Problem]:
     if not ctx.closed:
         return
     limit_quantity = ctx.params["closed_measurement"]["max_sampling_interval"]
-    limit = to_canonical(limit_quantity, "duration", ctx.protocol)
+    limit = exact_canonical(limit_quantity, "duration", ctx.protocol)
     for component, method in ctx.data["measurement"]["methods"].items():
         interval = method["sampling_interval"]
-        if to_canonical(interval, "duration", ctx.protocol) > limit:
+        if exact_canonical(interval, "duration", ctx.protocol) > limit:
             yield Problem(
                 f"/measurement/methods/{component}/sampling_interval",
                 f"the {component} is sampled every {interval['value']} {interval['unit']}; the closed "
@@ -226,4 +264,74 @@ def no_pue_in_closed(ctx: Context) -> Iterator[Problem]:
             "/measurement/pue/applied",
             "the closed division rates the energy the accelerator drew; a PUE factor is applied",
             hint="report energies without the data-centre overhead and set pue.applied to false",
+        )
+
+
+@check(
+    "AERP-M014",
+    Severity.ERROR,
+    "REQ-MEAS-19",
+    "Closed division: the accelerator is read by an energy counter or sampled at 1 s or faster; "
+    "other components at 15 s or faster.",
+    inputs=("/division", "/measurement/methods"),
+    since="1.1",
+)
+def closed_sampling(ctx: Context) -> Iterator[Problem]:
+    if not ctx.closed:
+        return
+    rules = ctx.params["closed_measurement"]
+    rated = ctx.params["rated_component"]
+    for component, method in ctx.data["measurement"]["methods"].items():
+        if component == rated and method["method"] == "energy-counter":
+            continue  # a counter read at the window's start and end measures the whole window
+        bound = rules["max_power_sampling_interval" if component == rated else "max_sampling_interval"]
+        interval = method["sampling_interval"]
+        if exact_canonical(interval, "duration", ctx.protocol) > exact_canonical(bound, "duration", ctx.protocol):
+            yield Problem(
+                f"/measurement/methods/{component}/sampling_interval",
+                f"the {component} is sampled every {interval['value']} {interval['unit']}; the closed division "
+                f"samples it at least every {bound['value']} {bound['unit']}"
+                + (" or reads an energy counter at the window's start and end" if component == rated else ""),
+                hint="sample more often, or read the accelerator's energy counter (NVML total energy)"
+                if component == rated
+                else "sample more often",
+            )
+
+
+@check(
+    "AERP-M015",
+    Severity.ERROR,
+    "REQ-MEAS-20",
+    "Closed division: every measurement window lasts at least the protocol's minimum (60 s).",
+    inputs=("/division", "/results/repetitions/*/duration", "/results/idle/duration"),
+    since="1.1",
+)
+def minimum_window(ctx: Context) -> Iterator[Problem]:
+    if not ctx.closed:
+        return
+    bound = ctx.params["closed_measurement"]["min_window"]
+    least = exact_canonical(bound, "duration", ctx.protocol)
+    windows = [
+        (f"/results/repetitions/{i}/duration", f"repetition {i + 1}", r.get("duration"))
+        for i, r in enumerate(ctx.data["results"]["repetitions"])
+    ]
+    idle = ctx.data["results"].get("idle")
+    if isinstance(idle, dict):
+        windows.append(("/results/idle/duration", "the idle measurement", idle.get("duration")))
+    short = []
+    for pointer, name, duration in windows:
+        try:
+            seconds = exact_canonical(duration, "duration", ctx.protocol)
+        except (KeyError, TypeError, ValueError):
+            continue
+        if 0 < seconds < least:
+            short.append((pointer, name, duration))
+    if short:
+        pointer, name, duration = short[0]
+        more = f" (and {len(short) - 1} other windows)" if len(short) > 1 else ""
+        yield Problem(
+            pointer,
+            f"{name} lasts {duration['value']} {duration['unit']}, shorter than the closed division's minimum window "
+            f"of {bound['value']} {bound['unit']}{more}",
+            hint="repeat the dataset pass inside the window (results.repetitions[i].passes) until it lasts long enough",
         )

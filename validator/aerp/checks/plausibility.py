@@ -2,31 +2,36 @@
 
 The bounds are data (protocol.yaml `plausibility`, the accelerator catalogue). Values that
 another check already reported — a unit slip, a zero or negative energy — are left out here,
-so that one defect stays one finding.
+so that one defect stays one finding. Every comparison with a bound is exact, on the decimals
+the file writes (:mod:`aerp.exact`).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 
 from aerp.catalogue import find
 from aerp.checks.consistency import slipped
+from aerp.exact import exact, significant
 from aerp.findings import Severity
-from aerp.quantities import to_canonical
+from aerp.quantities import exact_canonical
 from aerp.registry import Context, Problem, check
 
 E, W = Severity.ERROR, Severity.WARNING
+_MODIFIED_Z = Fraction("0.6745")  # the modified z-score's constant, the 0.75 quantile of the normal distribution
 RESULTS = ("/results", "/measurement", "/hardware/accelerators", "/division")
 
 
 @dataclass
 class Repetition:
     index: int
-    energy_wh: float
-    duration_s: float
-    per_query_wh: float
+    energy_wh: Fraction
+    duration_s: Fraction
+    per_query_wh: Fraction
 
 
 def _repetitions(ctx: Context) -> list[Repetition]:
@@ -39,15 +44,21 @@ def _repetitions(ctx: Context) -> list[Repetition]:
         energy = repetition["energy"].get(rated)
         if energy is None or {f"{base}/energy/{rated}", f"{base}/duration"} & bad:
             continue
-        energy_wh = to_canonical(energy, "energy", ctx.protocol)
-        duration_s = to_canonical(repetition["duration"], "duration", ctx.protocol)
+        energy_wh = exact_canonical(energy, "energy", ctx.protocol)
+        duration_s = exact_canonical(repetition["duration"], "duration", ctx.protocol)
         if energy_wh > 0 and duration_s > 0:
             usable.append(Repetition(index, energy_wh, duration_s, energy_wh / repetition["queries"]))
     return usable
 
 
-def _limit_w(ctx: Context) -> float:
-    return to_canonical(ctx.data["hardware"]["accelerators"]["power_limit"], "power", ctx.protocol)
+def _limit_w(ctx: Context) -> Fraction:
+    return exact_canonical(ctx.data["hardware"]["accelerators"]["power_limit"], "power", ctx.protocol)
+
+
+def _percent(ratio: Fraction, sign: bool = True) -> str:
+    """A ratio as a percentage for a message, at any magnitude (never through a float that overflows)."""
+    text = significant(ratio * 100, 3)
+    return f"{'+' if sign and ratio > 0 else ''}{text} %"
 
 
 def _once(problems: list[Problem]) -> Iterator[Problem]:
@@ -66,22 +77,22 @@ def _once(problems: list[Problem]) -> Iterator[Problem]:
     inputs=("/hardware/accelerators",),
 )
 def power_limit_within_catalogue(ctx: Context) -> Iterator[Problem]:
-    accelerators = ctx.data["hardware"]["accelerators"]
-    entry = find(accelerators, ctx.protocol)
+    accelerators = ctx.accelerators
+    entry = find(accelerators, ctx.protocol) if accelerators is not None else None
     if entry is None:
         return
-    maximum = to_canonical(entry["max_power"], "power", ctx.protocol)
+    maximum = exact_canonical(entry["max_power"], "power", ctx.protocol)
     limit = _limit_w(ctx)
     if limit > maximum:
         yield Problem(
             "/hardware/accelerators/power_limit",
-            f"the enforced power limit {limit:g} W exceeds the {maximum:g} W an {entry['model']} "
+            f"the enforced power limit {significant(limit)} W exceeds the {significant(maximum)} W an {entry['model']} "
             f"({entry['form_factor']}) can draw",
             hint=f"state the limit enforced during the run (nvidia-smi -q -d POWER); source: {entry['source']}",
         )
 
 
-def _mean_power_outside(ctx: Context, bound_w: float, above: bool, describe: str, hint: str) -> Iterator[Problem]:
+def _mean_power_outside(ctx: Context, bound_w: Fraction, above: bool, describe: str, hint: str) -> Iterator[Problem]:
     """One finding for the repetitions whose mean accelerator power lies beyond ``bound_w``."""
     problems = []
     for rep in _repetitions(ctx):
@@ -90,7 +101,8 @@ def _mean_power_outside(ctx: Context, bound_w: float, above: bool, describe: str
             problems.append(
                 Problem(
                     f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
-                    f"repetition {rep.index + 1} implies a mean accelerator power of {power:.4g} W, {describe}",
+                    f"repetition {rep.index + 1} implies a mean accelerator power of {significant(power, 4)} W, "
+                    f"{describe}",
                     hint=hint,
                 )
             )
@@ -105,13 +117,15 @@ def _mean_power_outside(ctx: Context, bound_w: float, above: bool, describe: str
     inputs=RESULTS,
 )
 def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
-    count = ctx.data["hardware"]["accelerators"]["count"]
-    ceiling = count * _limit_w(ctx) * (1 + ctx.params["plausibility"]["power_transient_tolerance"])
+    if ctx.accelerators is None:
+        return
+    count = ctx.accelerators["count"]
+    ceiling = count * _limit_w(ctx) * (1 + exact(ctx.params["plausibility"]["power_transient_tolerance"]))
     yield from _mean_power_outside(
         ctx,
         ceiling,
         True,
-        f"more than {count} × {_limit_w(ctx):g} W can deliver",
+        f"more than {count} × {significant(_limit_w(ctx))} W can deliver",
         "check the energy's unit, the duration, and the accelerator count and power limit",
     )
 
@@ -124,13 +138,15 @@ def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
     inputs=RESULTS,
 )
 def mean_power_not_too_low(ctx: Context) -> Iterator[Problem]:
-    count = ctx.data["hardware"]["accelerators"]["count"]
+    if ctx.accelerators is None:
+        return
+    count = ctx.accelerators["count"]
     fraction = ctx.params["plausibility"]["min_power_fraction"]
     yield from _mean_power_outside(
         ctx,
-        count * _limit_w(ctx) * fraction,
+        count * _limit_w(ctx) * exact(fraction),
         False,
-        f"less than {fraction:.0%} of {count} × {_limit_w(ctx):g} W: below what an idle accelerator draws",
+        f"less than {fraction:.0%} of {count} × {significant(_limit_w(ctx))} W: below what an idle accelerator draws",
         "check that the energy covers every accelerator used and every phase",
     )
 
@@ -146,12 +162,14 @@ def outliers(ctx: Context) -> Iterator[Problem]:
     mad = statistics.median(abs(v - median) for v in values)
     for rep in reps:
         deviation = abs(rep.per_query_wh - median)
-        score = 0.6745 * deviation / mad if mad > 0 else (float("inf") if deviation > 0 else 0.0)
-        if score > bounds["modified_z"] and deviation > bounds["min_relative_deviation"] * median:
+        # modified z-score 0.6745 (x - median) / MAD, compared exactly: 0.6745 * deviation > z * MAD
+        beyond = _MODIFIED_Z * deviation > exact(bounds["modified_z"]) * mad if mad > 0 else deviation > 0
+        if beyond and deviation > exact(bounds["min_relative_deviation"]) * median:
+            score = significant(_MODIFIED_Z * deviation / mad, 3) if mad > 0 else "unbounded: the others agree exactly"
             yield Problem(
                 f"/results/repetitions/{rep.index}/energy/{ctx.params['rated_component']}",
-                f"repetition {rep.index + 1} is {rep.per_query_wh / median - 1:+.0%} from the median "
-                f"of the repetitions (modified z-score {score:.1f})",
+                f"repetition {rep.index + 1} is {_percent(rep.per_query_wh / median - 1)} from the median "
+                f"of the repetitions (modified z-score {score})",
                 hint="an outlier repetition often means an interrupted or overlapping run; "
                 "report it as it was, and explain it",
             )
@@ -169,13 +187,16 @@ def variation(ctx: Context) -> Iterator[Problem]:
     if not ctx.closed or len(reps) < 2:
         return
     values = [r.per_query_wh for r in reps]
-    cv = statistics.stdev(values) / statistics.fmean(values)
+    # the sample standard deviation (divisor n - 1) over the mean, compared exactly by its square
+    mean = sum(values, Fraction(0)) / len(values)
+    variance = sum(((v - mean) ** 2 for v in values), Fraction(0)) / (len(values) - 1)
     limit = ctx.params["plausibility"]["max_cv_closed"]
-    if cv > limit:
+    if variance > exact(limit) ** 2 * mean**2:
+        cv = _percent(Fraction(math.isqrt(int(variance * 10**12 / mean**2)), 10**6), sign=False)
         yield Problem(
             "/results/repetitions",
-            f"the repetitions' accelerator energy varies with a coefficient of variation of {cv:.1%}, "
-            f"more than the {limit:.0%} the closed division allows",
+            f"the repetitions' accelerator energy varies with a coefficient of variation of {cv} "
+            f"(sample standard deviation over the mean), more than the {limit:.0%} the closed division allows",
             hint="a stable, dedicated accelerator repeats within a few percent",
         )
 
@@ -193,20 +214,21 @@ def enough_samples(ctx: Context) -> Iterator[Problem]:
     problems = []
     methods = ctx.data["measurement"]["methods"]
     longest = max(
-        ((to_canonical(m["sampling_interval"], "duration", ctx.protocol), c) for c, m in methods.items()), default=None
+        ((exact_canonical(m["sampling_interval"], "duration", ctx.protocol), c) for c, m in methods.items()),
+        default=None,
     )
     if longest is None or longest[0] <= 0:
         return
     interval, component = longest
     for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
         pointer = f"/results/repetitions/{index}/duration"
-        duration = to_canonical(repetition["duration"], "duration", ctx.protocol)
+        duration = exact_canonical(repetition["duration"], "duration", ctx.protocol)
         if pointer not in bad and 0 < duration < needed * interval:
             problems.append(
                 Problem(
                     pointer,
-                    f"repetition {index + 1} lasts {duration:g} s, fewer than {needed} sampling "
-                    f"intervals of the {component} ({interval:g} s)",
+                    f"repetition {index + 1} lasts {significant(duration)} s, fewer than {needed} sampling "
+                    f"intervals of the {component} ({significant(interval)} s)",
                     hint="sample more often, or measure a longer window",
                 )
             )
@@ -216,7 +238,7 @@ def enough_samples(ctx: Context) -> Iterator[Problem]:
 @check("AERP-P007", E, "REQ-MEAS-14", "PUE, where stated, is at least 1.", inputs=("/measurement/pue",))
 def pue_at_least_one(ctx: Context) -> Iterator[Problem]:
     pue = ctx.data["measurement"].get("pue")
-    if pue is not None and pue["value"] < ctx.params["plausibility"]["pue"]["min"]:
+    if pue is not None and exact(pue["value"]) < exact(ctx.params["plausibility"]["pue"]["min"]):
         yield Problem(
             "/measurement/pue/value",
             f"a PUE of {pue['value']} is below 1: a data centre cannot use less energy than its IT load",
@@ -228,7 +250,7 @@ def pue_at_least_one(ctx: Context) -> Iterator[Problem]:
 def pue_not_too_high(ctx: Context) -> Iterator[Problem]:
     pue = ctx.data["measurement"].get("pue")
     maximum = ctx.params["plausibility"]["pue"]["max"]
-    if pue is not None and pue["value"] > maximum:
+    if pue is not None and exact(pue["value"]) > exact(maximum):
         yield Problem(
             "/measurement/pue/value",
             f"a PUE of {pue['value']} is above {maximum}; typical data centres report 1.1 to 1.6",
@@ -247,12 +269,13 @@ def intensity_in_range(ctx: Context) -> Iterator[Problem]:
     if quantity is None or quantity["value"] < 0:
         return  # a negative intensity is AERP-U005's finding
     bounds = ctx.params["plausibility"]["carbon_intensity"]
-    value = to_canonical(quantity, "carbon_intensity", ctx.protocol)
-    low = to_canonical(bounds["min"], "carbon_intensity", ctx.protocol)
-    high = to_canonical(bounds["max"], "carbon_intensity", ctx.protocol)
+    value = exact_canonical(quantity, "carbon_intensity", ctx.protocol)
+    low = exact_canonical(bounds["min"], "carbon_intensity", ctx.protocol)
+    high = exact_canonical(bounds["max"], "carbon_intensity", ctx.protocol)
     if not low <= value <= high:
         yield Problem(
             "/measurement/carbon_intensity",
-            f"a carbon intensity of {value:g} g/kWh lies outside the {low:g}–{high:g} g/kWh of real grids",
+            f"a carbon intensity of {significant(value)} g/kWh lies outside the {significant(low)}–{significant(high)} "
+            "g/kWh of real grids",
             hint="check the unit: kg/kWh and g/kWh differ by 1,000",
         )

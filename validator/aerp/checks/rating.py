@@ -1,32 +1,79 @@
-"""Ratings: a closed-division result claims the stars its own energy earns on the fixed scale.
+"""Ratings: a closed-division result claims the stars its own rated metric earns on the fixed scale.
 
-The rated metric is read from the summary, after unit conversion; when the consistency
-checks already dispute the summary, the stars are not recomputed from it (one defect, one
-finding). The computed and claimed stars are recorded for the report.
+The rated metric is computed from the repetitions (REQ-MEAS-4), exactly, on the decimals
+written in the file: the mean over repetitions of the accelerator energy × 1,000 / queries.
+The summary is the lab's copy of it and is never rated, so no rounding of the summary can
+gain a star (a summary rounded across a threshold is AERP-R005's finding). When the
+consistency checks already dispute a value the metric is computed from, the stars are not
+recomputed from it (one defect, one finding). The computed and claimed stars are recorded
+for the report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from fractions import Fraction
 
 from aerp.checks.consistency import disputed
+from aerp.exact import exact, significant, to_float
 from aerp.findings import Severity
-from aerp.quantities import to_canonical
+from aerp.quantities import exact_canonical
 from aerp.rating import NoScale, fixed, thresholds
 from aerp.registry import Context, Problem, check
 
 E = Severity.ERROR
 SUMMARY = "/results/summary/accelerator_energy_per_1000_queries"
 INPUTS = ("/division", "/task", "/model", "/rating", "/results", "/measurement")
+_RATED = "rated-metric"
 
 
-def _rated(ctx: Context) -> float | None:
-    quantity = ctx.data["results"]["summary"]["accelerator_energy_per_1000_queries"]
-    energy = to_canonical(quantity, "energy", ctx.protocol)
-    ctx.facts["energy_wh_per_1000_queries"] = energy
-    if SUMMARY in disputed(ctx) or energy <= 0:
+def rated_metric(ctx: Context) -> Fraction | None:
+    """E_rated of REQ-MEAS-4 in Wh per ``rated_per_queries`` queries, exact; None where it cannot be formed."""
+    if _RATED in ctx.cache:
+        return ctx.cache[_RATED]
+    per = exact(ctx.params["rated_per_queries"])
+    component = ctx.params["rated_component"]
+    values: list[Fraction] = []
+    for repetition in ctx.data["results"]["repetitions"]:
+        quantity = repetition.get("energy", {}).get(component)
+        queries = repetition.get("queries")
+        if not isinstance(quantity, dict) or not isinstance(queries, int) or queries <= 0:
+            values = []
+            break
+        try:
+            values.append(exact_canonical(quantity, "energy", ctx.protocol) * per / queries)
+        except (KeyError, TypeError, ValueError):
+            values = []
+            break
+    metric = sum(values, Fraction(0)) / len(values) if values else None
+    ctx.cache[_RATED] = metric
+    return metric
+
+
+def _summary(ctx: Context) -> Fraction | None:
+    quantity = ctx.data["results"]["summary"].get("accelerator_energy_per_1000_queries")
+    try:
+        return exact_canonical(quantity, "energy", ctx.protocol) if isinstance(quantity, dict) else None
+    except (KeyError, TypeError, ValueError):
         return None
-    return energy
+
+
+def _rateable(ctx: Context) -> Fraction | None:
+    """The rated metric, unless a value it is formed from is disputed or not positive."""
+    metric = rated_metric(ctx)
+    summary = _summary(ctx)
+    shown = metric if metric is not None else summary
+    if shown is not None:
+        ctx.facts["energy_wh_per_1000_queries"] = to_float(shown)
+    if metric is None or metric <= 0:
+        return None
+    component = ctx.params["rated_component"]
+    inputs = {SUMMARY} | {
+        f"/results/repetitions/{i}/energy/{component}" for i in range(len(ctx.data["results"]["repetitions"]))
+    }
+    if inputs & disputed(ctx):
+        return None
+    return metric
 
 
 @check("AERP-R001", E, "REQ-RATE-1", "A closed-division submission claims its stars.", inputs=("/division", "/rating"))
@@ -47,7 +94,7 @@ def closed_claims(ctx: Context) -> Iterator[Problem]:
     inputs=INPUTS,
 )
 def claim_matches(ctx: Context) -> Iterator[Problem]:
-    energy = _rated(ctx)
+    energy = _rateable(ctx)
     task, size_class = ctx.data["task"], ctx.data["model"].get("class")
     if energy is None or not ctx.closed:
         return
@@ -65,10 +112,38 @@ def claim_matches(ctx: Context) -> Iterator[Problem]:
         scope = f"{task}" + (f" class {size_class}" if size_class else "")
         yield Problem(
             "/rating/stars",
-            f"{claim['stars']} stars claimed, but {energy:.6g} Wh per 1,000 queries earns {rating.stars} "
-            f"on the {ctx.params['rating']['scale']} scale of {scope} (thresholds "
-            f"{', '.join(f'{t:g}' for t in edges)} Wh)",
-            hint=f"claim {rating.stars} stars, or check the summary's energy and unit",
+            f"{claim['stars']} stars claimed, but the rated metric, {significant(energy)} Wh per 1,000 queries "
+            f"from the repetitions, earns {rating.stars} on the {ctx.params['rating']['scale']} scale of {scope} "
+            f"(thresholds {', '.join(significant(t) for t in edges)} Wh)",
+            hint=f"claim {rating.stars} stars, or check the repetitions' accelerator energies and units",
+        )
+
+
+@check(
+    "AERP-R005",
+    Severity.WARNING,
+    "REQ-RATE-5",
+    "The summary lies in the same star band as the rated metric computed from the repetitions.",
+    inputs=INPUTS,
+)
+def summary_in_band(ctx: Context) -> Iterator[Problem]:
+    energy = _rateable(ctx)
+    summary = _summary(ctx)
+    if energy is None or summary is None or summary <= 0 or not ctx.closed:
+        return
+    task, size_class = ctx.data["task"], ctx.data["model"].get("class")
+    try:
+        of_metric = fixed(ctx.protocol, task, size_class, energy)
+        of_summary = fixed(ctx.protocol, task, size_class, summary)
+    except NoScale:
+        return
+    if of_metric.stars != of_summary.stars:
+        yield Problem(
+            SUMMARY,
+            f"the summary, {significant(summary)} Wh, would earn {of_summary.stars} stars, but the rated metric "
+            f"computed from the repetitions, {significant(energy, 9)} Wh, earns {of_metric.stars}: the summary "
+            "is rounded across a threshold",
+            hint="write the summary with enough digits to stay in the band of the rated metric",
         )
 
 

@@ -38,30 +38,45 @@ def repetitions(ctx: Context) -> Iterator[Problem]:
     yield from _closed_setting(ctx, "repetitions", "repetitions", "a number of repetitions of")
 
 
+def _fixed_output_length(ctx: Context) -> Iterator[Problem]:
+    """Closed division: a task with a fixed output length decodes greedily with exactly that many new tokens."""
+    task = ctx.params["tasks"][ctx.data["task"]]
+    if not ctx.closed or "new_tokens" not in task:
+        return
+    decoding, tokens = ctx.params["run_settings"]["decoding"], task["new_tokens"]
+    run = ctx.data["run"]
+    expected = {"decoding": decoding, "max_new_tokens": tokens, "min_new_tokens": tokens}
+    wrong = [f"run.{k} is {run.get(k)}" for k, v in expected.items() if run.get(k) != v]
+    if wrong:
+        yield Problem(
+            "/run",
+            f"closed-division {ctx.data['task']} decodes {decoding} with exactly {tokens} new tokens; "
+            f"{', '.join(wrong)}",
+        )
+
+
 @check(
     "AERP-T009",
     E,
     "REQ-RUN-4",
     "Closed division: text-generation decodes greedily with 10 new tokens.",
     inputs=("/division", "/task", "/run"),
+    until="1.0",
 )
 def decoding(ctx: Context) -> Iterator[Problem]:
-    if not ctx.closed or not ctx.params["tasks"][ctx.data["task"]]["classes"]:
-        return
-    settings = ctx.params["run_settings"]
-    run = ctx.data["run"]
-    expected = {
-        "decoding": settings["decoding"],
-        "max_new_tokens": settings["new_tokens"],
-        "min_new_tokens": settings["new_tokens"],
-    }
-    wrong = [f"run.{k} is {run.get(k)}" for k, v in expected.items() if run.get(k) != v]
-    if wrong:
-        yield Problem(
-            "/run",
-            f"closed-division text-generation decodes {settings['decoding']} with exactly "
-            f"{settings['new_tokens']} new tokens; {', '.join(wrong)}",
-        )
+    yield from _fixed_output_length(ctx)
+
+
+@check(
+    "AERP-T019",
+    E,
+    "REQ-RUN-11",
+    "Closed division: every generative text task decodes greedily with its fixed number of new tokens.",
+    inputs=("/division", "/task", "/run"),
+    since="1.1",
+)
+def fixed_output_length(ctx: Context) -> Iterator[Problem]:
+    yield from _fixed_output_length(ctx)
 
 
 @check(
@@ -151,8 +166,8 @@ def class_of_parameters(ctx: Context) -> Iterator[Problem]:
 def single_accelerator(ctx: Context) -> Iterator[Problem]:
     declared = ctx.data["model"].get("class")
     limit = ctx.params["classes"].get(declared, {}).get("max_accelerators") if declared else None
-    count = ctx.data["hardware"]["accelerators"]["count"]
-    if limit is not None and count > limit:
+    count = ctx.accelerators["count"] if ctx.accelerators is not None else None
+    if limit is not None and count is not None and count > limit:
         yield Problem(
             "/hardware/accelerators/count",
             f"a class {declared} model runs on {limit} accelerator(s); this run used {count}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,14 +71,34 @@ def open_dataset_of_task(ctx: Context) -> Iterator[Problem]:
         )
 
 
+_QUERIES = ("/task", "/division", "/dataset/queries", "/results/repetitions/*/queries", "/results/repetitions/*/passes")
+
+
 @check(
     "AERP-T002",
     Severity.ERROR,
     "REQ-TASK-4",
     "Closed division: the full dataset is used, in every repetition.",
-    inputs=("/task", "/division", "/dataset/queries", "/results/repetitions/*/queries"),
+    inputs=_QUERIES,
+    until="1.0",
 )
 def full_dataset(ctx: Context) -> Iterator[Problem]:
+    yield from _full_dataset(ctx)
+
+
+@check(
+    "AERP-T021",
+    Severity.ERROR,
+    "REQ-TASK-8",
+    "Closed division: every pass of every repetition uses the full dataset.",
+    inputs=_QUERIES,
+    since="1.1",
+)
+def full_dataset_in_passes(ctx: Context) -> Iterator[Problem]:
+    yield from _full_dataset(ctx)
+
+
+def _full_dataset(ctx: Context) -> Iterator[Problem]:
     if not ctx.closed:
         return
     task = ctx.data["task"]
@@ -89,11 +110,16 @@ def full_dataset(ctx: Context) -> Iterator[Problem]:
             f"the closed division runs all {expected} queries of `{task}`; the dataset declares {declared}",
         )
     for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
-        if repetition["queries"] != expected:
+        passes = repetition.get("passes", 1)  # AERP 1.1: a window may repeat the dataset (REQ-MEAS-20)
+        if not isinstance(passes, int) or isinstance(passes, bool) or passes < 1:
+            continue  # the schema's finding
+        if repetition["queries"] != expected * passes:
+            over = f" in {passes} passes" if passes != 1 else ""
             yield Problem(
                 f"/results/repetitions/{index}/queries",
-                f"repetition {index + 1} processed {repetition['queries']} queries; "
-                f"the closed division processes all {expected}",
+                f"repetition {index + 1} processed {repetition['queries']} queries{over}; "
+                f"the closed division processes all {expected} in every pass"
+                + (f" ({expected * passes} in {passes} passes)" if passes != 1 else ""),
             )
 
 
@@ -136,4 +162,44 @@ def repetitions_listed(ctx: Context) -> Iterator[Problem]:
             "/results/repetitions",
             f"run.repetitions declares {declared} repetition(s) but the results list {listed}",
             hint="report every repetition, including those you would rather not",
+        )
+
+
+@check(
+    "AERP-T016",
+    Severity.WARNING,
+    "REQ-TASK-6",
+    "The dataset revision is a full commit identifier, not a branch or tag that can move.",
+    inputs=("/dataset/revision",),
+)
+def dataset_revision_pinned(ctx: Context) -> Iterator[Problem]:
+    revision = ctx.data["dataset"]["revision"]
+    if revision.strip().lower() in {str(w).lower() for w in ctx.params["disclosure"]["placeholders"]}:
+        return  # a placeholder is missing disclosure, AERP-D002's finding
+    if not re.fullmatch(ctx.params["dataset_revision_commit"], revision):
+        yield Problem(
+            "/dataset/revision",
+            f"the dataset revision `{revision}` is not a commit identifier (40 hexadecimal digits): a branch or tag "
+            "can move, so the queries measured cannot be recovered from it",
+            hint="write the full commit id of the dataset revision used (the Hub shows it in the repository's history)",
+        )
+
+
+@check(
+    "AERP-T020",
+    Severity.WARNING,
+    "REQ-TASK-7",
+    "Where the protocol pins the commit of a task's dataset, the submission used that commit.",
+    inputs=("/task", "/dataset/revision"),
+    since="1.1",
+)
+def dataset_revision_of_protocol(ctx: Context) -> Iterator[Problem]:
+    pinned = ctx.params["tasks"][ctx.data["task"]].get("revision")
+    revision = ctx.data["dataset"]["revision"]
+    if pinned is not None and revision != pinned:
+        yield Problem(
+            "/dataset/revision",
+            f"AERP {ctx.protocol.version} pins the dataset of `{ctx.data['task']}` at commit {pinned}; "
+            f"this run used `{revision}`",
+            hint=f"run the pinned revision ({pinned}), or explain the difference in the submission's artifacts",
         )

@@ -374,7 +374,7 @@ def _scale_key(protocol: Protocol, task: str | None, size_class: str | None) -> 
 
 def bands(protocol: Protocol, task: str, size_class: str | None) -> tuple[Band, ...]:
     """The star bands of a fixed scale, best first, right-closed as ``rating.rate`` applies them."""
-    edges = thresholds(protocol, task, size_class)
+    edges = [float(t) for t in thresholds(protocol, task, size_class)]  # for drawing; verdicts use the exact values
     stars = protocol.params["rating"]["stars"]
     return tuple(
         Band(
