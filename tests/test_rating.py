@@ -147,6 +147,8 @@ def test_rate_one_energy_as_text() -> None:
         ["--task", "asr", "--energy", "80"],
         ["--task", "asr", "--energy", "9**9**9 Wh"],
         ["--task", "asr", "--energy", "-5 Wh"],
+        ["--task", "asr", "--energy", "0 Wh"],
+        ["--task", "asr", "--energy", "1e308 MWh"],
         ["--task", "text-generation", "--energy", "5 Wh"],
         ["--task", "nonsense", "--energy", "5 Wh"],
         ["--task", "asr", "--energy", "5 Wh", "--method", "cohort"],

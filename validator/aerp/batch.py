@@ -13,12 +13,17 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from aerp.checks.version import tool_hint
+from aerp.discover import name_what_is_missing
 from aerp.findings import FileResult
 from aerp.load import Limits
 from aerp.pipeline import validate_file
+
+# How much of an unparsable file is read again to recognise a tool's CSV by its header.
+_HEADER_BYTES = 64 * 1024
 
 # Below this many files per worker, starting workers costs more than it saves.
 FILES_PER_WORKER = 8
@@ -36,9 +41,29 @@ class Bug:
 def _validate(item: tuple[Path, str, Limits]) -> FileResult | Bug:
     path, name, limits = item
     try:
-        return validate_file(path, name, limits)
+        return _tool_csv(name_what_is_missing(validate_file(path, name, limits), path), path)
     except Exception as exc:  # a bug in a check must not end the whole batch
         return Bug(name, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+
+
+def _tool_csv(result: FileResult, path: Path) -> FileResult:
+    """A CSV named on the command line that is not even YAML: still point to ``aerp ingest``.
+
+    Most tool CSVs read as one YAML string, and the version stage recognises them; a cell
+    holding ": " makes the file a YAML syntax error instead, so its header is read here.
+    """
+    if result.loaded or path.suffix.lower() != ".csv" or [f.check for f in result.findings] != ["AERP-L004"]:
+        return result
+    try:
+        # non-blocking, as the loader reads: a file swapped for a FIFO meanwhile cannot hang the run
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            head = stream.read(_HEADER_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return result
+    hint = tool_hint(head)
+    if hint is None:
+        return result
+    return replace(result, findings=[replace(result.findings[0], hint=hint)])
 
 
 def _warm() -> None:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+from aerp.findings import FileResult
+
 SUFFIXES = (".yaml", ".yml", ".json")
+# A name on the command line may have been meant as a file or as a folder: when nothing has
+# that name, the words must not guess which.
+NOTHING_THERE = "no file or folder has this name"
 
 
 def discover(paths: Iterable[str]) -> list[tuple[Path, str]]:
@@ -30,3 +36,15 @@ def discover(paths: Iterable[str]) -> list[tuple[Path, str]]:
         else:
             found.setdefault(os.path.normpath(given), path)
     return sorted(((p, name) for name, p in found.items()), key=lambda item: item[1])
+
+
+def name_what_is_missing(result: FileResult, path: Path) -> FileResult:
+    """``result``, with the loader's "the file does not exist" said of whatever the user named.
+
+    The loader is asked for a file, but ``aerp validate results/`` may name a folder that is
+    not there; a path with nothing behind it (not even a broken link) is reported as such.
+    """
+    if result.loaded or os.path.lexists(path):
+        return result
+    findings = [replace(f, message=NOTHING_THERE) if f.check == "AERP-L001" else f for f in result.findings]
+    return replace(result, findings=findings)

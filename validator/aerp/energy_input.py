@@ -7,32 +7,73 @@ expression is ever evaluated. Task names may be the AI Energy Score's file names
 
 from __future__ import annotations
 
-import math
 import re
+from fractions import Fraction
 
 from aerp.protocol import Protocol
-from aerp.quantities import explain, to_canonical, vocabulary
+from aerp.quantities import exact_canonical, explain, vocabulary
 
-_ENERGY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s+(\S{1,40})\s*$")
+_ENERGY = re.compile(r"^\s*([-+]?)(\d+\.?\d*|\.\d+)(?:[eE]([-+]?\d+))?\s+(\S{1,40})\s*$", re.ASCII)
+# Beyond these powers of ten no energy unit brings a value back into the range of a double
+# (about 1e-324 to 1e308 Wh); refusing them first keeps the exact arithmetic small.
+_LARGEST_POWER, _SMALLEST_POWER = 400, -400
 
 
 class BadInput(ValueError):
     """A value a person typed that cannot be used, with the reason in words."""
 
 
-def energy_wh(text: str, protocol: Protocol) -> float:
-    """The energy in Wh that ``text`` ("<number> <unit>") states."""
+def _power_of_ten(mantissa: str, exponent: int) -> int | None:
+    """The power of ten of the leading digit of ``mantissa`` e ``exponent``; None for zero.
+
+    Computed from the text, so that ``1e-999999999`` costs nothing: building its exact value
+    first would mean a billion-digit integer.
+    """
+    whole, _, fraction = mantissa.partition(".")
+    significant = (whole + fraction).lstrip("0")
+    if not significant:
+        return None
+    return len(significant) - 1 - len(fraction) + exponent
+
+
+def energy_wh(text: str, protocol: Protocol) -> Fraction:
+    """The energy in Wh that ``text`` ("<number> <unit>") states, exactly as written.
+
+    Refused, as ``aerp validate`` refuses them in a submission: a number longer than the
+    protocol's bound, a unit that is not an energy, zero or a negative energy (AERP-U004),
+    and an energy too large (AERP-U006) or too small to be a finite, non-zero number of Wh.
+    """
     match = _ENERGY.match(text or "")
     if not match:
         raise BadInput(f"`{text[:60]}` is not an energy: write a number, a space and a unit, such as `19.01 Wh`")
-    number, unit = float(match.group(1)), match.group(2)
+    sign, mantissa, exponent_text, unit = match.groups()
+    written = text.strip().split()[0]
+    limit = int(protocol.limits.get("max_number_length", 400))
+    if len(written) > limit:
+        raise BadInput(f"the number has {len(written)} characters, more than the limit of {limit}")
     if unit not in vocabulary(protocol).dimensions["energy"]:
         _, message, hint = explain(unit, "energy", protocol)
         raise BadInput(f"{message}" + (f" — {hint}" if hint else ""))
-    if not math.isfinite(number) or number < 0:
-        raise BadInput(f"an energy of {match.group(1)} {unit} cannot be rated: it must be finite and not negative")
+    power = _power_of_ten(mantissa, int(exponent_text or 0))
+    shown = f"{written} {unit}"
+    if power is None or sign == "-":
+        what = "zero" if power is None else "negative"
+        raise BadInput(f"the energy is {what} ({shown}); it must be positive (AERP-U004)")
+    too_large = f"{shown} is too large to express in Wh as a finite number (AERP-U006)"
+    too_small = f"{shown} is too small to express in Wh as a number other than zero; it must be positive (AERP-U004)"
+    if power > _LARGEST_POWER:
+        raise BadInput(too_large)
+    if power < _SMALLEST_POWER:
+        raise BadInput(too_small)
     # the decimal text converts exactly: "0.01901 kWh" is 19.01 Wh, not the nearest binary double
-    return to_canonical({"value": match.group(1), "unit": unit}, "energy", protocol)
+    wh = exact_canonical({"value": written.lstrip("+"), "unit": unit}, "energy", protocol)
+    try:
+        nearest = float(wh)
+    except OverflowError:
+        raise BadInput(too_large) from None
+    if nearest == 0.0:
+        raise BadInput(too_small)
+    return wh
 
 
 def task_name(text: str, protocol: Protocol) -> str:

@@ -41,8 +41,13 @@ class Table:
 
 
 def read(text: str, protocol: Protocol) -> Table:
-    """Parse the CSV and each row's task, class and energy; problems stay with their row."""
-    reader = csv.DictReader(io.StringIO(text))
+    """Parse the CSV and each row's task, class and energy; problems stay with their row.
+
+    A spreadsheet's "CSV UTF-8" starts with a byte order mark; it is not part of the first
+    column's name. (Submissions are refused with one: they are written by tools, not saved
+    from a spreadsheet, and the strict reader keeps one spelling of a file.)
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
     columns = list(reader.fieldnames or [])
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from aerp.findings import FileResult, Verdict
+from aerp.findings import FileResult, Severity, Verdict
 from aerp.protocol import Protocol, for_version
 
 
@@ -202,6 +202,14 @@ class _Shown(NamedTuple):
     aerp_version: str
 
 
+def _first_error(result: FileResult) -> str:
+    """The first error of a result, with its hint: enough to act on without another command."""
+    first = next((f for f in result.findings if f.severity is Severity.ERROR), None)
+    if first is None:
+        return "no finding"
+    return f"{first.check} {first.message}" + (f" — {first.hint}" if first.hint else "")
+
+
 def _rated(result: FileResult) -> None:
     """NoLabel unless the result is one a label may speak for: conformant and rated.
 
@@ -209,11 +217,13 @@ def _rated(result: FileResult) -> None:
     result the validator rejected, nor for the open division, whose results are not rated.
     """
     if result.verdict is Verdict.UNREADABLE:
-        raise NoLabel(f"{result.path} is unreadable: a label is drawn only for a conformant result")
+        raise NoLabel(
+            f"{result.path} is unreadable: a label is drawn only for a conformant result; {_first_error(result)}"
+        )
     if result.verdict is Verdict.NON_CONFORMANT:
         raise NoLabel(
-            f"{result.path} is non-conformant ({_plural(result.errors, 'error')}): "
-            "a label is drawn only for a conformant result"
+            f"{result.path} is non-conformant ({_plural(result.errors, 'error')}): a label is drawn only for a "
+            f"conformant result; the first error: {_first_error(result)}"
         )
     if result.facts.get("division") == "open":
         raise NoLabel(f"{result.path}: open-division results are not rated, so they get no label")
