@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -50,8 +51,18 @@ def run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) ->
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
-def load_manifest() -> dict[str, Any]:
-    return yaml.safe_load((SUITE.parent / "manifest-1.0.yaml").read_text(encoding="utf-8"))
+EDITIONS = sorted(
+    (p.name for p in (ROOT / "reference-results").iterdir() if p.is_dir() and re.fullmatch(r"\d+\.\d+", p.name)),
+    key=lambda v: tuple(int(x) for x in v.split(".")),
+)
+
+
+def suite(edition: str = "1.0") -> Path:
+    return ROOT / "reference-results" / edition
+
+
+def load_manifest(edition: str = "1.0") -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "reference-results" / f"manifest-{edition}.yaml").read_text(encoding="utf-8"))
 
 
 def conformant_files() -> list[Path]:

@@ -42,8 +42,14 @@ def test_checks_lists_every_check_with_its_requirement() -> None:
 
 
 def test_schema_prints_the_shipped_schema() -> None:
-    outcome = run_cli("schema")
-    assert json.loads(outcome.stdout) == json.loads((data_root() / "schemas/1.0/submission.schema.json").read_text())
+    from aerp.protocol import minor_versions
+
+    def shipped(edition: str) -> object:
+        return json.loads((data_root() / f"schemas/{edition}/submission.schema.json").read_text())
+
+    assert json.loads(run_cli("schema").stdout) == shipped(minor_versions()[-1])
+    for edition in minor_versions():
+        assert json.loads(run_cli("schema", "--aerp-version", edition).stdout) == shipped(edition)
     assert json.loads(run_cli("schema", "--report").stdout)["title"].startswith("AERP validator report")
     assert run_cli("schema", "--aerp-version", "1.0.0").exit_code == 0
 
@@ -140,7 +146,7 @@ def test_ingest_then_validate_lists_the_gaps(tmp_path: Path) -> None:
         "text-generation",
         "--queries",
         "1000",
-        "-o",
+        "--output-file",
         str(target),
     )
     assert outcome.exit_code == 0 and "aerp validate" in outcome.stderr
@@ -166,8 +172,9 @@ def test_ingest_refuses_the_wrong_kind_of_file(kind: str, path: str, words: str)
 
 def test_init_writes_a_template_that_lists_only_gaps(tmp_path: Path) -> None:
     target = tmp_path / "template.yaml"
-    assert run_cli("init", "--task", "image_generation", "-o", str(target)).exit_code == 0
+    assert run_cli("init", "--task", "image_generation", "--output-file", str(target)).exit_code == 0
     report = run_cli("validate", "-o", "json", str(target)).json()["files"][0]
     assert report["task"] == "text-to-image"
-    assert {f["check"] for f in report["findings"]} <= {"AERP-D001", "AERP-D002"}
+    assert {f["check"] for f in report["findings"]} <= {"AERP-D001", "AERP-D002", "AERP-D006"}  # D006: recommended
+    assert {f["check"] for f in report["findings"] if f["severity"] == "error"} <= {"AERP-D001", "AERP-D002"}
     assert run_cli("init", "--task", "nonsense").exit_code == 2

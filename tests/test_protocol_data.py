@@ -21,8 +21,8 @@ def test_schemas_are_valid_draft_2020_12() -> None:
 
 
 def test_versions_are_discovered_from_folders() -> None:
-    assert minor_versions() == ["1.0"]
-    assert supported_versions() == ["1.0.0"]
+    assert minor_versions() == ["1.0", "1.1"]
+    assert supported_versions() == ["1.0.0", "1.1.0"]
 
 
 def test_every_defs_entry_names_its_spec_section() -> None:

@@ -205,7 +205,9 @@ def test_the_render_command_writes_the_page(tmp_path: Path) -> None:
     from conftest import run_cli
 
     target = tmp_path / "spec.html"
-    outcome = run_cli("spec", "render", "-o", str(target))
+    outcome = run_cli("spec", "render", "--aerp-version", "1.0", "--output-file", str(target))
     assert outcome.exit_code == 0 and target.read_text(encoding="utf-8") == render_spec("1.0")
+    newest = run_cli("spec", "render", "--output-file", str(target))
+    assert newest.exit_code == 0 and target.read_text(encoding="utf-8") == render_spec("1.1")
     matrix = run_cli("spec", "matrix", "-o", "json")
     assert matrix.exit_code == 0 and '"REQ-CONF-1"' in matrix.stdout

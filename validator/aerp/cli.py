@@ -6,16 +6,23 @@ error; 3 the validator itself failed (a bug: it says so and asks for a report).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import errno
+import io
 import json
 import os
+import re
 import sys
 import traceback
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from aerp import __version__
+from aerp.exact import significant, to_float
 
 if TYPE_CHECKING:
     from aerp.protocol import Protocol
@@ -24,8 +31,63 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 ISSUES = "https://github.com/aerp-protocol/aerp/issues"
 
 
+class _ReaderSafe:
+    """A standard stream that goes quiet when its reader goes away, instead of raising.
+
+    ``aerp validate ... | head`` closes the pipe after ten lines. That is the reader's choice,
+    not a failure of the run: the command still finishes and exits with its own code, and
+    whatever it writes after the pipe closed is dropped.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._lost()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._lost()
+
+    def _lost(self) -> None:
+        self.reader_gone = True
+        # What is still buffered below is flushed again when the interpreter exits; pointing
+        # the descriptor at the null device makes that flush succeed instead of failing twice.
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, self._stream.fileno())
+            finally:
+                os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "buffer":  # every write comes through write(), never around it
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
 class _Group(click.Group):
     """Turns any unexpected exception into exit 3 with a plain explanation."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        saved = sys.stdout, sys.stderr
+        if sys.stdout is not None:
+            sys.stdout = _ReaderSafe(sys.stdout)  # type: ignore[assignment]
+        if sys.stderr is not None:
+            sys.stderr = _ReaderSafe(sys.stderr)  # type: ignore[assignment]
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = saved
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -47,6 +109,257 @@ def _bug(exc: BaseException) -> None:
     else:
         click.echo("(set AERP_DEBUG=1 to print the traceback)", err=True)
     sys.exit(EXIT_BUG)
+
+
+# -- usage errors: one wording for one mistake, whichever command it is made in -----------------
+
+
+def _bad(name: str, message: str) -> click.BadParameter:
+    """A usage error about the current command's parameter ``name``, hinted as click hints it."""
+    ctx = click.get_current_context()
+    param = next((p for p in ctx.command.params if p.name == name), None)
+    return click.BadParameter(message, ctx=ctx, param=param)
+
+
+_VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,4}))?$")
+
+
+def _minor(version: str | None) -> str:
+    """The minor version (X.Y) an --aerp-version option names, the newest by default.
+
+    X.Y and X.Y.Z are accepted (a patch version only clarifies wording); anything else is
+    refused with the versions that are supported.
+    """
+    from aerp.protocol import minor_versions
+
+    versions = minor_versions()
+    if version is None:
+        return versions[-1]
+    match = _VERSION.match(version.strip())
+    chosen = f"{int(match[1])}.{int(match[2])}" if match else None
+    if chosen not in versions:
+        shown = version if len(version) <= 40 else version[:37] + "..."
+        raise click.BadParameter(f"{shown!r} is not a supported version; supported: {', '.join(versions)}")
+    return chosen
+
+
+def _version_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str:
+    return _minor(value)
+
+
+def _version_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--aerp-version, parsed the same way in every command that takes it."""
+    return click.option(
+        "--aerp-version",
+        "version",
+        default=None,
+        metavar="X.Y",
+        callback=_version_callback,
+        help="The protocol version (default: the newest).",
+    )(function)
+
+
+def _timestamp_callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise click.BadParameter(f"{shown!r} is not an ISO 8601 date-time such as 2026-01-01T00:00:00Z") from None
+    return value
+
+
+# -- output: every command writes through the same few functions --------------------------------
+
+
+def _shown(path: str) -> str:
+    from aerp.safe_text import printable
+
+    return f"'{printable(path)}'"
+
+
+def _unwritable(path: str, folder: bool = False, error: OSError | None = None) -> str:
+    """Why ``path`` cannot be written (or cannot be made a folder), in words; "" when it can.
+
+    Called before any work is done, so that a typo in an output path costs nothing, and again
+    with ``error`` when writing fails after all (a folder removed meanwhile, a full disk), so
+    the user reads the same words whichever way the mistake is caught.
+    """
+    target = os.path.normpath(path)
+    parent = os.path.dirname(target) or os.curdir
+    if os.path.isdir(target):
+        if not folder:
+            return "it is a folder: name a file inside it"
+        return "" if os.access(target, os.W_OK | os.X_OK) else "permission denied"
+    if os.path.lexists(target) and folder:
+        return "it is a file, not a folder"
+    if not os.path.lexists(parent):
+        return f"the folder {_shown(parent)} does not exist"
+    if not os.path.isdir(parent):
+        return f"{_shown(parent)} is not a folder"
+    if os.path.exists(target) and not os.access(target, os.W_OK):
+        return "permission denied"
+    if not os.path.exists(target) and not os.access(parent, os.W_OK | os.X_OK):
+        return f"the folder {_shown(parent)} is not writable"
+    if error is None:
+        return ""
+    reasons = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EISDIR: "it is a folder: name a file inside it",
+    }
+    return reasons.get(error.errno or 0, error.strerror or str(error))
+
+
+class OutputFile(click.ParamType):
+    """A file a command writes: refused at once, as a usage error, when it cannot be written."""
+
+    name = "file"
+
+    def __init__(self, folder: bool = False) -> None:
+        self.folder = folder
+        if folder:
+            self.name = "folder"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        reason = _unwritable(str(value), self.folder)
+        if reason:
+            self.fail(f"cannot write {_shown(str(value))}: {reason}", param, ctx)
+        return str(value)
+
+
+def _cannot_write(path: str, error: OSError, option: str, folder: bool = False) -> click.BadParameter:
+    reason = _unwritable(path, folder, error) or (error.strerror or str(error))
+    return _bad(option, f"cannot write {_shown(path)}: {reason}")
+
+
+class _Sink:
+    """An output file opened for writing; any failure to write it is a usage error (exit 2)."""
+
+    def __init__(self, path: str, option: str = "output_file") -> None:
+        self.path, self.option = path, option
+        try:
+            self._stream = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close()
+        except OSError as error:
+            raise _cannot_write(path, error, option) from None
+
+    def write(self, text: str) -> None:
+        try:
+            self._stream.write(text)
+        except OSError as error:
+            raise _cannot_write(self.path, error, self.option) from None
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        except OSError as error:
+            raise _cannot_write(self.path, error, self.option) from None
+
+
+@contextlib.contextmanager
+def _opened(path: str, option: str = "output_file") -> Iterator[_Sink]:
+    sink = _Sink(path, option)
+    try:
+        yield sink
+    finally:
+        sink.close()
+
+
+def _emit(text: str, output_file: str | None, color: bool = False, option: str = "output_file") -> None:
+    """Write a command's output where the user asked: the file they named, else standard output.
+
+    Every command writes through here (or through :class:`_Sink`, which it uses), so that an
+    output file that cannot be written is always the same usage error, exit 2, whatever the
+    command; ``option`` is the parameter that named the file, for the message.
+    """
+    if output_file:
+        with _opened(output_file, option) as sink:
+            sink.write(text)
+    else:
+        click.echo(text, nl=False, color=color)
+
+
+# What each output format is written as, by file-name suffix; the first is the one suggested.
+_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "text": (".txt", ".log"),
+    "json": (".json",),
+    "sarif": (".sarif", ".json"),
+    "junit": (".xml",),
+    "markdown": (".md", ".markdown"),
+    "html": (".html", ".htm"),
+    "csv": (".csv",),
+    "svg": (".svg",),
+    "yaml": (".yaml", ".yml"),
+}
+# Formats no command writes: a file named so would hold something else than its name says.
+_OTHER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".tsv", ".xls", ".xlsx")
+
+
+def _check_suffix(output_file: str, fmt: str, formats: tuple[str, ...], option: str = "output_file") -> None:
+    """Refuse an output file whose suffix names another format than the one written.
+
+    ``aerp label ... --output-file label.png`` would otherwise be an SVG behind a .png name,
+    which no image viewer opens. A suffix AERP does not know (or none) is left alone.
+    """
+    suffix = PurePath(output_file).suffix.lower()
+    known = {s for listed in _SUFFIXES.values() for s in listed} | set(_OTHER_SUFFIXES)
+    if not suffix or suffix in _SUFFIXES[fmt] or suffix not in known:
+        return
+    instead = [f for f in formats if suffix in _SUFFIXES[f]]
+    if instead:
+        what = f"the output is {fmt}: add -o {instead[0]}, or"
+    else:
+        what = f"{click.get_current_context().command_path} writes {', '.join(formats)}, not {suffix[1:]}:"
+    raise _bad(option, f"{_shown(output_file)} ends in {suffix}, but {what} name the file *{_SUFFIXES[fmt][0]}")
+
+
+def _format_and_file(
+    fmt: str | None, output_file: str | None, formats: tuple[str, ...], legacy_file: bool = False
+) -> tuple[str, str | None]:
+    """The format and the output file a command writes, checked against each other.
+
+    ``-o`` names the format in every command and ``--output-file`` the file. In ``label``,
+    ``init`` and ``spec render`` ``-o`` used to name the file (``legacy_file``); a value there
+    that is plainly a path (it has a suffix or a folder) is still read as the file, with a
+    note, while a bare word is always a format: ``-o png`` is refused, never written as a file
+    called png.
+    """
+    chosen = fmt or formats[0]
+    if chosen in formats:
+        if output_file:
+            _check_suffix(output_file, chosen, formats)
+        return chosen, output_file
+    if not (legacy_file and ("/" in chosen or os.sep in chosen or PurePath(chosen).suffix)):
+        raise _bad("fmt", f"{_shown(chosen)} is not a format of this command; it writes: {', '.join(formats)}")
+    if output_file:
+        raise _bad("fmt", "-o names the output format; name the file once, with --output-file")
+    reason = _unwritable(chosen)
+    if reason:
+        raise _bad("fmt", f"cannot write {_shown(chosen)}: {reason}")
+    _check_suffix(chosen, formats[0], formats, option="fmt")
+    click.echo(
+        f"aerp: -o {chosen}: naming the output file with -o is deprecated; -o names the format "
+        f"({', '.join(formats)}): write --output-file {chosen}",
+        err=True,
+    )
+    return formats[0], chosen
+
+
+def _format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """-o/--output, the output format, the same in every command that writes one."""
+    return click.option("-o", "--output", "fmt", default=None, metavar="FORMAT", help=help_text)
+
+
+def _output_file_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """--output-file, the same in every command that writes."""
+    return click.option(
+        "--output-file",
+        type=OutputFile(),
+        help="Write to this file instead of standard output; its folder must exist.",
+    )(function)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,6 +386,8 @@ def _now() -> str:
 
 
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
+# The largest --max-bytes: a submission is a few kilobytes, and the bound is read into memory.
+MAX_BYTES_LIMIT = 2**30
 
 
 @main.command()
@@ -87,12 +402,12 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
     help="Output format: text for people, json for programs (schemas/1.0/report.schema.json), sarif for "
     "code scanning, junit for CI test reports, markdown or html for the published conformance report.",
 )
+@_output_file_option
 @click.option(
-    "--output-file",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to this file instead of standard output.",
+    "--timestamp",
+    callback=_timestamp_callback,
+    help="The report's timestamp (ISO 8601), fixed for reproducible reports.",
 )
-@click.option("--timestamp", help="The report's timestamp (ISO 8601), fixed for reproducible reports.")
 @click.option(
     "-j",
     "--jobs",
@@ -104,10 +419,15 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "html")
 @click.option(
     "--labels",
     "labels_dir",
-    type=click.Path(file_okay=False, writable=True),
-    help="Also write an energy label (SVG) for every conformant closed-division file into this folder.",
+    type=OutputFile(folder=True),
+    help="Also write an energy label (SVG) for every conformant closed-division file into this folder "
+    "(made if missing; the folder that holds it must exist).",
 )
-@click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse files larger than this many bytes.")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1, max=MAX_BYTES_LIMIT),
+    help="Refuse files larger than this many bytes.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line (text output).")
 def validate(
     paths: tuple[str, ...],
@@ -134,17 +454,15 @@ def validate(
     from aerp.pipeline import default_limits
     from aerp.render import Run, renderer
 
+    fmt, output_file = _format_and_file(fmt, output_file, FORMATS)
     limits = default_limits()
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
-    if timestamp is not None:
-        try:
-            _dt.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-        except ValueError:
-            raise click.BadParameter(f"{timestamp!r} is not an ISO 8601 date-time", param_hint="--timestamp") from None
     files = discover(paths)
     if not files:
         raise click.UsageError("no submission files found (folders are searched for *.yaml, *.yml, *.json)")
+    if output_file and any(_same_file(output_file, str(p)) for p, _ in files):
+        raise _bad("output_file", f"{_shown(output_file)} is one of the files to validate: it would be overwritten")
     results: list[FileResult] = []
     bugs: list[Bug] = []
     outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast)
@@ -176,6 +494,13 @@ def validate(
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
 
 
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
 def _stream_text(outcomes: Any, total: int, output_file: str | None, quiet: bool, color: bool, bugs: list[Any]) -> Any:
     """Write each file's findings as soon as it is checked; return a Run that holds only the counts."""
     from aerp.batch import Bug
@@ -189,8 +514,8 @@ def _stream_text(outcomes: Any, total: int, output_file: str | None, quiet: bool
         Verdict.NON_CONFORMANT: "non_conformant",
         Verdict.UNREADABLE: "unreadable",
     }
-    sink = open(output_file, "w", encoding="utf-8") if output_file else None  # noqa: SIM115 - closed below
-    try:
+    with contextlib.ExitStack() as stack:
+        sink = stack.enter_context(_opened(output_file)) if output_file else None
         with _progress(outcomes, total) as stream:
             for outcome in stream:
                 if isinstance(outcome, Bug):
@@ -204,13 +529,10 @@ def _stream_text(outcomes: Any, total: int, output_file: str | None, quiet: bool
                     for line in finding_lines(outcome, color):
                         _write_line(line, sink, color)
         _write_line(summary_line(tally), sink, color)
-    finally:
-        if sink:
-            sink.close()
     return Run(results=[], tool_version=__version__, timestamp="", tally=tally)
 
 
-def _write_line(line: str, sink: Any, color: bool) -> None:
+def _write_line(line: str, sink: _Sink | None, color: bool) -> None:
     if sink is not None:
         sink.write(line + "\n")
     else:
@@ -219,8 +541,6 @@ def _write_line(line: str, sink: Any, color: bool) -> None:
 
 def _progress(items: Any, total: int) -> Any:
     """A progress bar on stderr for long runs on a terminal; otherwise the items as they are."""
-    import contextlib
-
     if total >= 200 and sys.stderr.isatty():
         return click.progressbar(items, length=total, label="validating", file=sys.stderr)
     return contextlib.nullcontext(items)
@@ -230,7 +550,10 @@ def _write_labels(results: list[Any], folder: str) -> None:
     from aerp.render.label import NoLabel, label_name, label_svg
 
     target = os.path.abspath(folder)
-    os.makedirs(target, exist_ok=True)
+    try:
+        os.makedirs(target, exist_ok=True)  # its parent exists: the option's type checked it
+    except OSError as error:
+        raise _cannot_write(folder, error, "labels_dir", folder=True) from None
     written: set[str] = set()
     for result in results:
         try:
@@ -240,21 +563,23 @@ def _write_labels(results: list[Any], folder: str) -> None:
         name = label_name(result)
         if name in written:  # same file name in another folder: tell them apart by content
             name = name.replace(".label.svg", f".{(result.sha256 or '')[:12]}.label.svg")
-        with open(os.path.join(target, name), "w", encoding="utf-8") as stream:
-            stream.write(svg)
+        with _opened(os.path.join(target, name), "labels_dir") as sink:
+            sink.write(svg)
         written.add(name)
     click.echo(f"{len(written)} label(s) written to {folder}", err=True)
 
 
+LABEL_FORMATS = ("svg",)
+
+
 @main.command()
 @click.argument("submission", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output-file",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the SVG (default: standard output).",
+@_format_option(
+    "Output format: svg (the only one). Naming the output file with -o, as before, still works "
+    "but is deprecated: use --output-file."
 )
-def label(submission: str, output_file: str | None) -> None:
+@_output_file_option
+def label(submission: str, fmt: str | None, output_file: str | None) -> None:
     """Draw the energy label (SVG) of a conformant closed-division submission.
 
     The label shows the model and revision, task and class, hardware, energy per 1,000
@@ -264,10 +589,12 @@ def label(submission: str, output_file: str | None) -> None:
     """
     from pathlib import Path
 
+    from aerp.discover import name_what_is_missing
     from aerp.pipeline import validate_file
     from aerp.render.label import NoLabel, label_svg
 
-    result = validate_file(Path(submission), submission)
+    fmt, output_file = _format_and_file(fmt, output_file, LABEL_FORMATS, legacy_file=True)
+    result = name_what_is_missing(validate_file(Path(submission), submission), Path(submission))
     try:
         svg = label_svg(result)
     except NoLabel as reason:
@@ -276,28 +603,21 @@ def label(submission: str, output_file: str | None) -> None:
     _emit(svg, output_file)
 
 
-def _minor(version: str | None) -> str:
-    """The minor version (X.Y) an --aerp-version option names, the newest by default."""
-    from aerp.protocol import minor_versions
-
-    versions = minor_versions()
-    chosen = version or versions[-1]
-    if chosen.count(".") == 2:
-        chosen = chosen.rsplit(".", 1)[0]
-    if chosen not in versions:
-        raise click.BadParameter(
-            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
-        )
-    return chosen
-
-
 @main.command("checks")
 @click.option("-o", "--output", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def list_checks(fmt: str) -> None:
-    """List every check: id, severity, the requirement it enforces, and what it verifies."""
+@click.option(
+    "--aerp-version",
+    "version",
+    default=None,
+    metavar="X.Y",
+    callback=lambda ctx, param, value: None if value is None else _version_callback(ctx, param, value),
+    help="Only the checks of this edition (default: every check, with the editions each applies to).",
+)
+def list_checks(fmt: str, version: str | None) -> None:
+    """List every check: id, severity, the requirement it enforces, the editions it applies to, and what it verifies."""
     from aerp.registry import all_checks
 
-    entries = all_checks()
+    entries = [c for c in all_checks() if version is None or c.applies_to(version)]
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -309,6 +629,8 @@ def list_checks(fmt: str) -> None:
                         "stage": c.stage,
                         "summary": c.summary,
                         "retired": c.retired,
+                        "since": c.since,
+                        "until": c.until,
                     }
                     for c in entries
                 ],
@@ -317,21 +639,26 @@ def list_checks(fmt: str) -> None:
         )
         return
     for entry in entries:
-        click.echo(f"{entry.id}  {entry.severity.value:<7}  {entry.requirement:<14}  {entry.summary}")
+        editions = f"{entry.since}–{entry.until}" if entry.until else f"{entry.since}+"
+        click.echo(f"{entry.id}  {entry.severity.value:<7}  {entry.requirement:<14}  {editions:<8}  {entry.summary}")
 
 
 @main.command()
-@click.option(
-    "--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: the newest)."
-)
+@_version_option
 @click.option("--report", is_flag=True, help="Print the schema of the JSON report instead.")
-def schema(version: str | None, report: bool) -> None:
+def schema(version: str, report: bool) -> None:
     """Print the JSON Schema of a submission (or of the validator's JSON report)."""
     from aerp.protocol import data_root
 
     name = "report" if report else "submission"
-    path = data_root() / "schemas" / _minor(version) / f"{name}.schema.json"
+    path = data_root() / "schemas" / version / f"{name}.schema.json"
     click.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+RATE_FORMATS = ("text", "json")
+RATE_TABLE_FORMATS = ("csv", "json")
+# Bigger than any leaderboard; read whole, so bounded.
+RATE_INPUT_LIMIT = 64 * 1024 * 1024
 
 
 @main.command()
@@ -355,12 +682,12 @@ def schema(version: str | None, report: bool) -> None:
     "-o",
     "--output",
     "fmt",
-    type=click.Choice(["text", "json", "csv"]),
+    type=click.Choice(sorted({*RATE_FORMATS, *RATE_TABLE_FORMATS})),
     default=None,
-    help="Output format (default: text for one energy, csv for --input).",
+    help="Output format: text or json for one energy (default text); csv or json for --input (default csv).",
 )
-@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), help="Write the output to this file.")
-@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
+@_output_file_option
+@_version_option
 def rate(
     task: str | None,
     size_class: str | None,
@@ -369,7 +696,7 @@ def rate(
     method: str,
     fmt: str | None,
     output_file: str | None,
-    version: str | None,
+    version: str,
 ) -> None:
     """Stars for an energy per 1,000 queries, or for every row of a CSV.
 
@@ -377,48 +704,46 @@ def rate(
     aerp rate --task text-generation --class A --energy "9.6 Wh"
     aerp rate --input leaderboard.csv [--method cohort] [-o json]
 
-    Energies are accelerator energy per 1,000 queries in any allowed energy unit. Rows that
-    cannot be rated are reported on stderr with their line; the others are still rated, and
-    the exit code is 1.
+    Energies are accelerator energy per 1,000 queries in any allowed energy unit, and greater
+    than zero, as in a submission. Rows that cannot be rated are reported on stderr with their
+    line; the others are still rated, and the exit code is 1.
     """
     from aerp.energy_input import BadInput, energy_wh, task_name
-    from aerp.protocol import load_minor, minor_versions
+    from aerp.protocol import load_minor
     from aerp.rating import NoScale, fixed
 
-    versions = minor_versions()
-    chosen = (
-        (version or versions[-1]).rsplit(".", 1)[0] if (version or "").count(".") == 2 else (version or versions[-1])
-    )
-    if chosen not in versions:
-        raise click.BadParameter(
-            f"{version!r} is not a supported version; supported: {', '.join(versions)}", param_hint="--aerp-version"
-        )
-    protocol = load_minor(chosen)
+    protocol = load_minor(version)
     if input_file is not None:
         if task or size_class or energy:
             raise click.UsageError("give either --input or --task/--class/--energy, not both")
-        _rate_table(protocol, input_file, method, fmt or "csv", output_file)
+        fmt, output_file = _format_and_file(fmt, output_file, RATE_TABLE_FORMATS)
+        _rate_table(protocol, input_file, method, fmt, output_file)
         return
     if not task or not energy:
         raise click.UsageError("give --task and --energy (and --class for text-generation), or --input")
     if method == "cohort":
         raise click.UsageError("the cohort method rates a set of results against each other: use --input")
+    fmt, output_file = _format_and_file(fmt, output_file, RATE_FORMATS)
     try:
         tag = task_name(task, protocol)
-        wh = energy_wh(energy, protocol)
-        rating = fixed(protocol, tag, size_class or None, wh)
     except BadInput as problem:
-        raise click.BadParameter(str(problem)) from None
+        raise _bad("task", str(problem)) from None
+    try:
+        wh = energy_wh(energy, protocol)
+    except BadInput as problem:
+        raise _bad("energy", str(problem)) from None
+    try:
+        rating = fixed(protocol, tag, size_class or None, wh)
     except NoScale as problem:
-        raise click.BadParameter(str(problem), param_hint="--task/--class") from None
+        raise _bad("size_class" if size_class or tag in _classed(protocol) else "task", str(problem)) from None
     scale = protocol.params["rating"]["scale"]
-    if (fmt or "text") == "json":
+    if fmt == "json":
         text = (
             json.dumps(
                 {
                     "task": tag,
                     "class": size_class or None,
-                    "energy_wh_per_1000": wh,
+                    "energy_wh_per_1000": to_float(wh),
                     "stars": rating.stars,
                     "band": list(rating.band),
                     "scale": scale,
@@ -433,19 +758,26 @@ def rate(
         band += f", {high:g}]" if high is not None else ", ∞)"
         scope = tag + (f" class {size_class}" if size_class else "")
         text = (
-            f"{rating.stars} star{'s' if rating.stars != 1 else ''}: {wh:.6g} Wh per 1,000 queries lies in "
+            f"{rating.stars} star{'s' if rating.stars != 1 else ''}: {significant(wh)} Wh per 1,000 queries lies in "
             f"{band} Wh on the {scale} scale of {scope}\n"
         )
     _emit(text, output_file)
 
 
-def _emit(text: str, output_file: str | None, color: bool = False) -> None:
-    """Write ``text`` where the user asked: a file they named, else standard output."""
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as stream:
-            stream.write(text)
-    else:
-        click.echo(text, nl=False, color=color)
+def _classed(protocol: Protocol) -> set[str]:
+    """The tasks rated per size class: for them a missing or wrong class is the --class mistake."""
+    return {task for task, entry in protocol.params["rating"]["thresholds"].items() if isinstance(entry, dict)}
+
+
+def _input_problem(error: OSError) -> str:
+    """Why an input file cannot be read, in the words the loader uses for a submission."""
+    from aerp.discover import NOTHING_THERE
+
+    if isinstance(error, FileNotFoundError):
+        return NOTHING_THERE
+    if isinstance(error, IsADirectoryError):
+        return "this is a directory, not a file"
+    return f"the file cannot be read: {error.strerror or error}"
 
 
 def _rate_table(protocol: Protocol, input_file: str, method: str, fmt: str, output_file: str | None) -> None:
@@ -457,12 +789,18 @@ def _rate_table(protocol: Protocol, input_file: str, method: str, fmt: str, outp
     name = "<stdin>" if input_file == "-" else input_file
     try:
         if input_file == "-":
-            content = sys.stdin.read()
+            content = sys.stdin.read(RATE_INPUT_LIMIT + 1)
         else:
             with open(input_file, encoding="utf-8", newline="") as stream:
-                content = stream.read(64 * 1024 * 1024 + 1)
-    except (OSError, UnicodeDecodeError) as problem:
-        click.echo(f"aerp rate: {name}: cannot be read: {problem}", err=True)
+                content = stream.read(RATE_INPUT_LIMIT + 1)
+    except OSError as problem:
+        click.echo(f"aerp rate: {name}: {_input_problem(problem)}", err=True)
+        sys.exit(EXIT_INVALID)
+    except UnicodeDecodeError as problem:
+        click.echo(f"aerp rate: {name}: the file is not valid UTF-8 (byte offset {problem.start})", err=True)
+        sys.exit(EXIT_INVALID)
+    if len(content) > RATE_INPUT_LIMIT:
+        click.echo(f"aerp rate: {name}: the CSV is larger than {RATE_INPUT_LIMIT // 2**20} MiB", err=True)
         sys.exit(EXIT_INVALID)
     try:
         table = rate_table.read(content, protocol)
@@ -488,11 +826,14 @@ def spec() -> None:
     """The specification: its traceability matrix and a readable rendering."""
 
 
+MATRIX_FORMATS = ("markdown", "json")
+
+
 @spec.command()
-@click.option("-o", "--output", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), help="Write to this file.")
-@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
-def matrix(fmt: str, output_file: str | None, version: str | None) -> None:
+@click.option("-o", "--output", "fmt", type=click.Choice(MATRIX_FORMATS), default="markdown", show_default=True)
+@_output_file_option
+@_version_option
+def matrix(fmt: str, output_file: str | None, version: str) -> None:
     """Every requirement → the checks that enforce it → the conformance cases that show them.
 
     Requirements that no machine can check are listed with the reason and how a reviewer
@@ -501,9 +842,30 @@ def matrix(fmt: str, output_file: str | None, version: str | None) -> None:
     from aerp.traceability import as_json, as_markdown
     from aerp.traceability import matrix as build
 
-    minor = _minor(version)
-    rows = build(minor)
-    _emit(as_json(rows) if fmt == "json" else as_markdown(rows, minor), output_file)
+    fmt, output_file = _format_and_file(fmt, output_file, MATRIX_FORMATS)
+    rows = build(version)
+    _emit(as_json(rows) if fmt == "json" else as_markdown(rows, version), output_file)
+
+
+INGEST_FORMATS = ("yaml", "json")
+# IngestUsageError.option -> the parameter of `aerp ingest` it is about
+_INGEST_PARAMETERS = {
+    "KIND": "kind",
+    "PATH": "paths",
+    "--task": "task",
+    "--model": "model",
+    "--revision": "revision",
+    "--division": "division",
+    "--queries": "queries",
+    "--rows": "rows",
+    "--merge": "merge_file",
+}
+
+
+def _ingest_formats(fmt: str | None, output_file: str | None) -> tuple[str, ...]:
+    """The formats of ``aerp ingest``, the one a file named *.json asks for first (so it is the default)."""
+    named = output_file if fmt is None else fmt
+    return ("json", "yaml") if named and PurePath(named).suffix.lower() == ".json" else INGEST_FORMATS
 
 
 @main.command()
@@ -515,17 +877,22 @@ def matrix(fmt: str, output_file: str | None, version: str | None) -> None:
 @click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
 @click.option("--queries", type=click.IntRange(min=1), help="Queries per repetition, when the tool does not record it.")
 @click.option(
+    "--rows",
+    metavar="RANGES",
+    help="Keep only these repetitions, e.g. 1-10 or 3,5,7-9: CodeCarbon records (counted from 1 under the header, "
+    "across the files given) or optimum-benchmark measures.",
+)
+@click.option(
     "--merge",
     "merge_file",
     type=click.Path(dir_okay=False),
     help="A YAML or JSON file of members you keep yourself (e.g. your hardware block), merged in.",
 )
-@click.option(
-    "-o",
-    "--output-file",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the submission (.yaml or .json; default: YAML on standard output).",
+@_format_option(
+    "Output format: yaml (the default) or json; an --output-file named *.json is written as JSON. Naming "
+    "the output file with -o, as before, still works but is deprecated: use --output-file."
 )
+@_output_file_option
 def ingest(
     kind: str,
     paths: tuple[str, ...],
@@ -534,30 +901,41 @@ def ingest(
     revision: str | None,
     division: str,
     queries: int | None,
+    rows: str | None,
     merge_file: str | None,
+    fmt: str | None,
     output_file: str | None,
 ) -> None:
     """Turn a measurement tool's output into an AERP submission.
 
     \b
-    aerp ingest codecarbon emissions.csv --task text-generation --model org/name -o result.yaml
-    aerp ingest aies-v1 benchmark_report.json --task summarization
+    aerp ingest codecarbon emissions.csv --task text-generation --model org/name --output-file result.yaml
+    aerp ingest aies-v1 RUN_FOLDER          (benchmark_report.json and its configuration)
     aerp ingest aies-v2 RUN_FOLDER
     aerp ingest mlperf-system systems/my-system.json
 
-    Every value the tool recorded is carried over exactly; every value it cannot know is left
-    as the placeholder TBD, so that `aerp validate` on the result lists every gap in one run.
-    Nothing is cleaned: a zero or negative repetition stays as the tool wrote it.
+    Every value the tool recorded is carried over exactly; every value it did not record is
+    left as the placeholder TBD, so that `aerp validate` on the result lists every gap in one
+    run. Nothing is cleaned: a zero or negative repetition stays as the tool wrote it. A run
+    on CPUs only is refused (AERP 1.0 rates accelerator energy), and so is a log too long for
+    `aerp validate` to read: select your benchmark's repetitions with --rows.
+
+    Exit codes: 0 written; 1 the input cannot become a submission (the message says why);
+    2 a usage error (an unknown task, a bad option value, an output folder that does not exist).
     """
     from pathlib import Path
 
-    from aerp.ingest import IngestError, IngestOptions, dump
+    from aerp.ingest import IngestError, IngestOptions, IngestUsageError, dump, dump_json
     from aerp.ingest import ingest as convert
     from aerp.load import LoadError, decode, guess_format, load_text, read_bytes
     from aerp.pipeline import default_limits
 
+    fmt, output_file = _format_and_file(fmt, output_file, _ingest_formats(fmt, output_file), legacy_file=True)
     merge = None
     if merge_file:
+        if not Path(merge_file).exists():
+            click.echo(f"aerp ingest: the file {merge_file} (--merge) does not exist", err=True)
+            sys.exit(EXIT_INVALID)
         try:
             content = read_bytes(Path(merge_file), default_limits().max_bytes)
             text = decode(content)
@@ -568,49 +946,118 @@ def ingest(
         if not isinstance(merge, dict):
             click.echo(f"aerp ingest: {merge_file}: the file to merge must hold a mapping", err=True)
             sys.exit(EXIT_INVALID)
-    options = IngestOptions(task=task, model=model, revision=revision, division=division, merge=merge, queries=queries)
+    options = IngestOptions(
+        task=task, model=model, revision=revision, division=division, merge=merge, queries=queries, rows=rows
+    )
     try:
         document = convert(kind, [Path(p) for p in paths], options)
+        text = dump_json(document) if fmt == "json" else dump(document)
+    except IngestUsageError as problem:
+        raise _bad(_INGEST_PARAMETERS.get(problem.option or "", "paths"), str(problem)) from None
     except IngestError as problem:
         click.echo(f"aerp ingest: {problem}", err=True)
         sys.exit(EXIT_INVALID)
-    if output_file and output_file.lower().endswith(".json"):
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    else:
-        text = dump(document)
     _emit(text, output_file)
     if output_file:
         click.echo(f"wrote {output_file}: run `aerp validate {output_file}` to see what is still missing", err=True)
 
 
+INIT_FORMATS = ("yaml",)
+
+
 @main.command()
 @click.option("--task", required=True, help="The task (a pipeline tag or an AI Energy Score name).")
 @click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False, writable=True), help="Where to write it.")
-def init(task: str, division: str, output_file: str | None) -> None:
-    """Write a commented template of a submission: every member, its unit and its meaning."""
+@_format_option(
+    "Output format: yaml (the only one: the template is commented). Naming the output file with -o, "
+    "as before, still works but is deprecated: use --output-file."
+)
+@_output_file_option
+@_version_option
+def init(task: str, division: str, fmt: str | None, output_file: str | None, version: str) -> None:
+    """Write a commented template of a submission: every member, its unit and its meaning.
+
+    The template follows the newest edition unless --aerp-version names another; a 1.1
+    template is the 1.0 one carried forward by `aerp migrate`, so both say the same.
+    """
     from aerp.energy_input import BadInput, task_name
     from aerp.ingest import init_template
+    from aerp.pipeline import default_limits
     from aerp.protocol import load_minor
 
+    fmt, output_file = _format_and_file(fmt, output_file, INIT_FORMATS, legacy_file=True)
+    edition = _minor(version)
     try:
-        tag = task_name(task, load_minor(_minor(None)))
+        tag = task_name(task, load_minor(edition))
     except BadInput as problem:
-        raise click.BadParameter(str(problem), param_hint="--task") from None
-    _emit(init_template(tag, division), output_file)
+        raise _bad("task", str(problem)) from None
+    template = init_template(tag, division)
+    if edition != "1.0":
+        from aerp.migrate import migrate as carry_forward
+
+        template, _ = carry_forward(template, "yaml", edition, default_limits())
+    _emit(template, output_file)
+
+
+MIGRATE_FORMATS = ("yaml", "json")
+
+
+@main.command()
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option("--to", "target", default=None, metavar="X.Y", help="The edition to carry the file to (default: newest).")
+@_format_option(
+    "Output format: the input's own (yaml or json). Naming the output file with -o still works, with a note: "
+    "use --output-file."
+)
+@_output_file_option
+def migrate(submission: str, target: str | None, fmt: str | None, output_file: str | None) -> None:
+    """Carry a submission to a newer edition of AERP without changing any value it states.
+
+    Every value, decimal and unit is kept as written (and in YAML every comment and the
+    layout); the version is raised; what the new edition derives from the old rules is added
+    (a 1.0 repetition is one pass); every member the new edition newly requires is written as
+    TBD. What changed is printed on standard error; `aerp validate` then lists what is still
+    to disclose.
+    """
+    from aerp.load import LoadError, decode, guess_format, read_bytes
+    from aerp.migrate import CannotMigrate
+    from aerp.migrate import migrate as carry_forward
+    from aerp.pipeline import default_limits
+
+    edition = _minor(target)
+    limits = default_limits()
+    try:
+        text = decode(read_bytes(Path(submission), limits.max_bytes))
+    except LoadError as error:
+        from aerp.discover import NOTHING_THERE
+
+        missing = not os.path.lexists(submission)
+        click.echo(f"aerp migrate: {submission}: {NOTHING_THERE if missing else error.message}", err=True)
+        sys.exit(1)
+    source_format = guess_format(Path(submission), text)
+    fmt, output_file = _format_and_file(fmt or source_format, output_file, (source_format,), legacy_file=True)
+    try:
+        migrated, changes = carry_forward(text, source_format, edition, limits)
+    except CannotMigrate as problem:
+        click.echo(f"aerp migrate: {submission}: {problem}", err=True)
+        sys.exit(1)
+    _emit(migrated, output_file)
+    for change in changes:
+        click.echo(f"changed {change}", err=True)
+
+
+RENDER_FORMATS = ("html",)
 
 
 @spec.command()
-@click.option(
-    "-o",
-    "--output-file",
-    required=True,
-    type=click.Path(dir_okay=False, writable=True),
-    help="Where to write the page, e.g. spec.html.",
+@_format_option(
+    "Output format: html (the only one). Naming the output file with -o, as before, still works but "
+    "is deprecated: use --output-file."
 )
-@click.option("--aerp-version", "version", default=None, metavar="X.Y", help="The protocol version (default: newest).")
-def render(output_file: str, version: str | None) -> None:
-    """Render the specification as one self-contained HTML page.
+@_output_file_option
+@_version_option
+def render(fmt: str | None, output_file: str | None, version: str) -> None:
+    """Render the specification as one self-contained HTML page, e.g. --output-file spec.html.
 
     Numbered sections with a table of contents, every requirement as an anchored block with
     its level, the rating table, the revision history and the traceability matrix as an
@@ -618,5 +1065,7 @@ def render(output_file: str, version: str | None) -> None:
     """
     from aerp.spec_html import render_spec
 
-    _emit(render_spec(_minor(version)), output_file)
-    click.echo(f"wrote {output_file}", err=True)
+    fmt, output_file = _format_and_file(fmt, output_file, RENDER_FORMATS, legacy_file=True)
+    _emit(render_spec(version), output_file)
+    if output_file:
+        click.echo(f"wrote {output_file}", err=True)

@@ -49,6 +49,12 @@ class Context:
     def closed(self) -> bool:
         return self.data.get("division") == "closed"
 
+    @property
+    def accelerators(self) -> dict[str, Any] | None:
+        """``hardware.accelerators``, or None for a result measured without accelerators (open division, 1.1)."""
+        accelerators = self.data.get("hardware", {}).get("accelerators")
+        return accelerators if isinstance(accelerators, dict) else None
+
 
 CheckFunction = Callable[[Context], Iterable[Problem]]
 
@@ -63,6 +69,22 @@ class Check:
     function: CheckFunction | None = None
     inputs: tuple[str, ...] = ()
     retired: bool = False
+    since: str = "1.0"  # the first edition (minor version) whose rule the check enforces
+    until: str | None = None  # the last such edition; None while the rule holds in the newest
+
+    def applies_to(self, edition: str) -> bool:
+        """True when the check belongs to ``edition`` (a minor version such as ``1.1``).
+
+        Editions are compared as numbers, so that a check declared for 1.0 onwards applies
+        to 1.2 without being touched: only the checks whose rule changes name an edition.
+        """
+        version = _minor(edition)
+        return _minor(self.since) <= version and (self.until is None or version <= _minor(self.until))
+
+
+def _minor(edition: str) -> tuple[int, int]:
+    major, minor = edition.split(".")[:2]
+    return int(major), int(minor)
 
 
 REGISTRY: dict[str, Check] = {}
@@ -79,9 +101,11 @@ def _register(entry: Check) -> Check:
     return entry
 
 
-def declare(check_id: str, severity: Severity, requirement: str, summary: str, stage: str) -> Check:
+def declare(
+    check_id: str, severity: Severity, requirement: str, summary: str, stage: str, since: str = "1.0"
+) -> Check:
     """Declare a check that a pipeline stage (load, version, schema) emits itself."""
-    return _register(Check(check_id, severity, requirement, summary, stage))
+    return _register(Check(check_id, severity, requirement, summary, stage, since=since))
 
 
 def check(
@@ -90,16 +114,21 @@ def check(
     requirement: str,
     summary: str,
     inputs: tuple[str, ...] = (),
+    since: str = "1.0",
+    until: str | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a semantic check.
 
     ``inputs`` are the JSON Pointers the check reads (``*`` matches any array index or
     key). When the schema stage already reported a defect at, above or below one of them,
-    the check stays silent: one defect, one finding.
+    the check stays silent: one defect, one finding. ``since`` and ``until`` name the
+    editions whose rule it enforces (see :meth:`Check.applies_to`).
     """
 
     def decorate(function: CheckFunction) -> CheckFunction:
-        _register(Check(check_id, severity, requirement, summary, "semantic", function, inputs))
+        _register(
+            Check(check_id, severity, requirement, summary, "semantic", function, inputs, since=since, until=until)
+        )
         return function
 
     return decorate
@@ -123,7 +152,9 @@ def overlaps(pattern: str, pointer: str) -> bool:
     return True
 
 
-def semantic_checks() -> Iterator[Check]:
+def semantic_checks(edition: str | None = None) -> Iterator[Check]:
+    """The semantic checks of ``edition`` (every edition's when None)."""
     for entry in all_checks():
-        if entry.stage == "semantic" and entry.function is not None and not entry.retired:
+        usable = entry.stage == "semantic" and entry.function is not None and not entry.retired
+        if usable and (edition is None or entry.applies_to(edition)):
             yield entry

@@ -17,7 +17,10 @@ from aerp.protocol import data_root
 _REQUIREMENT = re.compile(r'^<a id="(?P<anchor>REQ-[A-Z]+-\d+)"></a>\*\*(?P<id>REQ-[A-Z]+-\d+)\*\* (?P<text>.+)$')
 _REVIEW = re.compile(r"^\*Verification \(review\):\* (?P<reason>.+)$")
 _SECTION = re.compile(r"^(?P<hashes>#{2,4}) (?P<title>.+)$")
-_LEVELS = ("MUST NOT", "SHOULD NOT", "MUST", "SHOULD", "MAY")
+# BCP 14 keywords (AERP 1.0) and the verbal forms of ISO/IEC Directives Part 2 (from AERP 1.1),
+# longest first so that "shall not" is not read as "shall".
+_LEVELS = ("MUST NOT", "SHOULD NOT", "MUST", "SHOULD", "MAY", "shall not", "should not", "shall", "should", "may")
+_MANDATORY = {"MUST", "MUST NOT", "shall", "shall not"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ def level_of(sentence: str) -> str | None:
         if re.search(rf"\b{level}\b", sentence):
             return level
     return None
+
+
+def mandatory(level: str) -> bool:
+    """True for a requirement proper (MUST, MUST NOT; shall, shall not), as against a recommendation or permission."""
+    return level in _MANDATORY
 
 
 def read_requirements(version: str = "1.0") -> list[Requirement]:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
-from aerp.requirements import level_of, spec_path
+from aerp.requirements import level_of, mandatory, spec_path
 from aerp.traceability import Row, matrix
 
 # --- the blocks of the text -------------------------------------------------------------------
@@ -824,7 +824,7 @@ def _glance_html(doc: _Document) -> str:
             f'<li><a class="main" href="#{escape(heading.id)}">{escape(title)}</a>{where} — '
             f'<span class="muted">{escape(purpose)}</span>{extra}</li>'
         )
-    must = sum(1 for r in doc.rows if r.level.startswith("MUST"))
+    must = sum(1 for r in doc.rows if mandatory(r.level))
     items.append(
         f'<li><a class="main" href="#{doc.trace}">Traceability matrix</a> (Appendix {doc.trace_letter}) — '
         f'<span class="muted">{len(doc.rows)} requirements, {must} mandatory, each with the checks, cases and '
@@ -877,7 +877,7 @@ def _count_cell(count: int) -> str:
 
 def _trace_html(doc: _Document) -> str:
     rows = doc.rows
-    must = sum(1 for r in rows if r.level.startswith("MUST"))
+    must = sum(1 for r in rows if mandatory(r.level))
     reviewed = sum(1 for r in rows if r.review)
     parts = [
         '<section class="appendix">',

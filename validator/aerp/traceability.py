@@ -3,7 +3,7 @@
 A standards reviewer reads, for each requirement, the checks that enforce it, the conformance
 cases that trigger those checks, the validator tests that show a requirement on validators, or
 the reason a reviewer must verify it by hand. `aerp spec matrix` prints it; the generated
-`spec/1.0/traceability.md` is kept current by a test.
+`spec/X.Y/traceability.md` of every edition is kept current by a test.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import yaml
 
 from aerp.protocol import data_root, load_minor
 from aerp.registry import all_checks
-from aerp.requirements import Requirement, read_requirements
+from aerp.requirements import Requirement, mandatory, read_requirements
 
 _VERIFICATION = Path(__file__).resolve().parent / "verification.yaml"
 
@@ -57,7 +57,7 @@ def matrix(version: str = "1.0") -> list[Row]:
     requirements: list[Requirement] = read_requirements(version)
     by_requirement: dict[str, list[str]] = {}
     for check in all_checks():
-        if not check.retired:
+        if not check.retired and check.applies_to(version):
             by_requirement.setdefault(check.requirement, []).append(check.id)
     schema_places: dict[str, list[str]] = {}
     for pointer, requirement in load_minor(version).params.get("schema_requirements", {}).items():
@@ -96,7 +96,7 @@ def _cell(items: list[str], limit: int = 4) -> str:
 
 
 def as_markdown(rows: list[Row], version: str = "1.0") -> str:
-    must = [r for r in rows if r.level.startswith("MUST")]
+    must = [r for r in rows if mandatory(r.level)]
     lines = [
         f"# AERP {version} — traceability matrix",
         "",

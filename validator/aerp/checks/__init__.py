@@ -6,8 +6,11 @@ Importing this package registers them all in :data:`aerp.registry.REGISTRY`.
 from aerp.checks import (
     artifacts,
     consistency,
+    counts,
     disclosure,
     hardware,
+    idle,
+    levels,
     load,
     measurement,
     plausibility,
@@ -22,8 +25,11 @@ from aerp.checks import (
 __all__ = [
     "artifacts",
     "consistency",
+    "counts",
     "disclosure",
     "hardware",
+    "idle",
+    "levels",
     "load",
     "measurement",
     "plausibility",
