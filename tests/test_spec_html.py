@@ -12,6 +12,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from aerp.requirements import read_requirements, spec_path
 from aerp.spec_html import parse_blocks, render_spec
 from aerp.traceability import matrix
@@ -211,3 +213,17 @@ def test_the_render_command_writes_the_page(tmp_path: Path) -> None:
     assert newest.exit_code == 0 and target.read_text(encoding="utf-8") == render_spec("1.1")
     matrix = run_cli("spec", "matrix", "-o", "json")
     assert matrix.exit_code == 0 and '"REQ-CONF-1"' in matrix.stdout
+
+
+@pytest.mark.parametrize("edition", ["1.1"])
+def test_every_edition_renders_with_unique_ids_and_links_that_land(edition: str) -> None:
+    collector = _Collector()
+    collector.feed(render_spec(edition))
+    collector.close()
+    assert sorted({i for i in collector.ids if collector.ids.count(i) > 1}) == []
+    internal = {href[1:] for href in collector.hrefs if href.startswith("#")}
+    assert internal and sorted(internal - set(collector.ids)) == []
+    assert [h for h in collector.hrefs if not h.startswith(("#", "https://", "http://"))] == []
+    from aerp.requirements import read_requirements
+
+    assert {r.id for r in read_requirements(edition)} <= set(collector.ids)

@@ -37,7 +37,7 @@ _ORDERED = re.compile(r"^(?P<number>\d{1,9})[.)] +(?P<text>.+)$")
 _CAPTION = re.compile(r"^Table (?P<number>\d+) — (?P<title>.+)$")
 _META = re.compile(r"^(?P<key>[A-Z][A-Za-z -]{0,40}): (?P<value>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<number>\d+(?:\.\d+)*)\.? +")
-_APPENDIX = re.compile(r"^Appendix (?P<letter>[A-Z])\b")
+_APPENDIX = re.compile(r"^(?:Appendix|Annex) (?P<letter>[A-Z])\b")
 _NUMERIC_CELL = re.compile(r"^[-+−]?\d[\d,]*(?:\.\d+)?(?:\s?%)?$")
 
 
@@ -311,7 +311,7 @@ _REQ_REF = re.compile(r"\bREQ-[A-Z]+-\d+\b")
 _CITATION = re.compile(r"\[(?P<tag>[A-Z][A-Z0-9-]*)\]")
 _SECTION_REF = re.compile(r"\bSection (?P<number>\d+(?:\.\d+)*)")
 _TABLE_REF = re.compile(r"\bTable (?P<number>\d+)\b")
-_APPENDIX_REF = re.compile(r"\bAppendix (?P<letter>[A-Z])\b")
+_APPENDIX_REF = re.compile(r"\b(?:Appendix|Annex) (?P<letter>[A-Z])\b")
 _KEYWORD = re.compile(
     r"\b(?:MUST NOT|SHOULD NOT|SHALL NOT|NOT RECOMMENDED|MUST|SHOULD|SHALL|MAY|REQUIRED|RECOMMENDED|OPTIONAL)\b"
 )
@@ -649,6 +649,10 @@ class _Document:
         )
         self.inline = _Inline(self.context)
         self.trace_letter = self._next_appendix_letter()
+        # an edition drafted in ISO form calls its appendices annexes and labels them informative
+        self.annex_word = (
+            "Annex" if any(isinstance(h, Heading) and h.title.startswith("Annex ") for h in self.body) else "Appendix"
+        )
 
     def _split(self) -> None:
         """Title, the "Key: value" lines under it, the front matter, and the numbered body."""
@@ -826,7 +830,7 @@ def _glance_html(doc: _Document) -> str:
         )
     must = sum(1 for r in doc.rows if mandatory(r.level))
     items.append(
-        f'<li><a class="main" href="#{doc.trace}">Traceability matrix</a> (Appendix {doc.trace_letter}) — '
+        f'<li><a class="main" href="#{doc.trace}">Traceability matrix</a> ({doc.annex_word} {doc.trace_letter}) — '
         f'<span class="muted">{len(doc.rows)} requirements, {must} mandatory, each with the checks, cases and '
         "tests that show it</span></li>"
     )
@@ -855,6 +859,8 @@ def _toc_html(doc: _Document) -> str:
 
 
 def _trace_title(doc: _Document) -> str:
+    if doc.annex_word == "Annex":
+        return f"Annex {doc.trace_letter} (informative) Traceability matrix (generated)"
     return f"Appendix {doc.trace_letter}: Traceability matrix (informative, generated)"
 
 
