@@ -20,9 +20,11 @@ the committed suite is what this script produces.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import math
 import sys
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -52,12 +54,19 @@ MOVED = {
         "an error in 1.1, where every generative text task decodes greedily with 10 new tokens (REQ-RUN-11).",
     )
 }
+# A 1.0 case whose finding depends on the 1.0 thresholds: what it gives on the rounded 1.1 scale. Its
+# rated metric 12.285 Wh and its summary 12.28 Wh both lie below t2 = 12.3 of aerp-1.1-fixed, so the
+# summary is no longer rounded across a threshold; the case with the wrong claim keeps it wrong.
+EXPECTED = {
+    "conformant/rating-summary-rounded-warning.yaml": [],
+    "non-conformant/rating-summary-rounded-across-threshold.yaml": ["AERP-Q005"],
+}
 # A 1.0 case whose defect breaks a rule that 1.1 adds as well: the checks it triggers in 1.1.
 ALSO = {
     # min_new_tokens above max_new_tokens in a closed summarization run is also not the fixed 10 of REQ-RUN-11
     "non-conformant/run-token-bounds.yaml": ["AERP-T019"],
 }
-RENAMED = {"AERP-M001": "AERP-M016", "AERP-M006": "AERP-M014", "AERP-T002": "AERP-T021", "AERP-T009": "AERP-T019"}
+RENAMED = {"AERP-R002": "AERP-Q005", "AERP-R004": "AERP-R006", "AERP-M001": "AERP-M016", "AERP-M006": "AERP-M014", "AERP-T002": "AERP-T021", "AERP-T009": "AERP-T019"}
 INPUT_TOKENS = {
     "text-generation": 369139,
     "summarization": 383715,
@@ -199,6 +208,19 @@ def complete(data: dict[str, Any], keep: set[str]) -> dict[str, Any]:
         representable = corrected is not None and 0 < corrected < Fraction(10) ** 300
         if representable and isinstance(summary, dict):
             summary["accelerator_energy_per_1000_queries_idle_corrected"] = {"value": number(corrected), "unit": "Wh"}
+    if closed and isinstance(summary, dict) and "uncertainty" not in keep:
+        statement = budget(repetitions)
+        if statement is not None:
+            summary["uncertainty"] = statement
+    rating = data.get("rating")
+    if isinstance(rating, dict):
+        if rating.get("scale") == "aerp-1.0-fixed":
+            rating["scale"] = "aerp-1.1-fixed"
+        allowed = claim_of(data) if isinstance(data.get("results"), dict) else None
+        if allowed is not None and "claim" not in keep:
+            rating["stars"] = allowed
+        elif allowed is not None and rating.get("stars") == allowed:  # the case's wrong claim stays wrong
+            rating["stars"] = allowed + 1 if allowed < 5 else allowed - 1
     if "environment" not in keep and isinstance(data.get("measurement"), dict):
         ordered = {}
         for key, value in data.items():
@@ -254,6 +276,101 @@ def idle_corrected(repetitions: list[Any], idle_energy: Fraction) -> Fraction | 
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return None
     return sum(values, Fraction(0)) / len(values) if values else None
+
+
+# -- uncertainty and the claim ---------------------------------------------------------------------
+
+
+def round_up(value: Fraction, digits: int = 3) -> Fraction:
+    """``value`` rounded up to ``digits`` significant digits: an uncertainty is never understated by rounding."""
+    if value <= 0:
+        return Fraction(0)
+    magnitude = len(str(value.numerator)) - len(str(value.denominator))  # log10, to within one
+    power = magnitude - digits + 1
+    while Fraction(10) ** (power + digits - 1) > value:
+        power -= 1
+    while Fraction(10) ** (power + digits) <= value:
+        power += 1
+    step = Fraction(10) ** power
+    return math.ceil(value / step) * step
+
+
+def root_up(square: Fraction, digits: int = 3) -> Fraction:
+    """The square root of ``square``, rounded up to ``digits`` significant digits, exactly."""
+    if square <= 0:
+        return Fraction(0)
+    from decimal import Context, Decimal
+
+    context = Context(prec=40)
+    root = context.divide(Decimal(square.numerator), Decimal(square.denominator)).sqrt(context)
+    guess = round_up(Fraction(root), digits)
+    while guess * guess < square:  # the float's root may round down
+        guess = round_up(guess * Fraction(1001, 1000), digits)
+    return guess
+
+
+def rated(repetitions: list[Any]) -> Fraction | None:
+    try:
+        values = [
+            exact(r["energy"]["accelerator"]["value"]) * ENERGY[r["energy"]["accelerator"]["unit"]] * 1000 / r["queries"]
+            for r in repetitions
+        ]
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def budget(repetitions: list[Any], instrument: Fraction | None = None) -> dict[str, Any] | None:
+    """The uncertainty statement of a result: Type A from its repetitions, Type B for the on-board counter."""
+    values = []
+    for r in repetitions:  # a repetition whose energy does not convert is the case's own defect: left out
+        try:
+            energy = r["energy"]["accelerator"]
+            values.append(exact(energy["value"]) * ENERGY[energy["unit"]] * 1000 / r["queries"])
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            continue
+    if len(values) < 2 or min(values) <= 0 or max(values) > 10**12:
+        return None
+    mean = sum(values, Fraction(0)) / len(values)
+    variance = sum(((v - mean) ** 2 for v in values), Fraction(0)) / (len(values) - 1) / len(values)
+    type_a = root_up(variance)
+    type_b = instrument if instrument is not None else root_up(Fraction(5, 100) ** 2 * mean**2 / 3)
+    standard = root_up(type_a**2 + type_b**2)
+    return {
+        "standard": {"value": number(standard), "unit": "Wh"},
+        "coverage_factor": 2,
+        "expanded": {"value": number(2 * standard), "unit": "Wh"},
+        "budget": [
+            {
+                "name": "repeatability",
+                "type": "A",
+                "value": {"value": number(type_a), "unit": "Wh"},
+                "source": f"standard deviation of the mean of the {len(values)} repetitions",
+            },
+            {
+                "name": "instrument: on-board energy counter",
+                "type": "B",
+                "value": {"value": number(type_b), "unit": "Wh"},
+                "source": "no published accuracy: ±5 % of E as a rectangular distribution (protocol.yaml uncertainty)",
+            },
+        ],
+    }
+
+
+def claim_of(data: dict[str, Any]) -> int | None:
+    """The stars the 1.1 decision rule lets the result claim: those of E + U on aerp-1.1-fixed."""
+    from aerp.protocol import load_minor
+    from aerp.rating import NoScale, fixed
+
+    statement = data["results"]["summary"].get("uncertainty")
+    energy = rated(data["results"]["repetitions"])
+    if energy is None or energy <= 0:
+        return None
+    expanded = exact(statement["expanded"]["value"]) if statement else Fraction(0)
+    try:
+        return fixed(load_minor("1.1"), data["task"], data["model"].get("class"), energy + expanded).stars
+    except (NoScale, KeyError, TypeError, AttributeError):
+        return None
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -330,7 +447,23 @@ def defect_of(case: dict[str, Any]) -> set[str]:
         keep.add("decoding")
     if "/version-" in name:
         keep.add("version")
+    if "AERP-R002" in case["checks"] or "stars" in name:
+        keep.add("claim")
     return keep
+
+
+def traced(data: Any) -> bool:
+    """A closed-division case whose accelerator was measured carries the accelerators' trace (REQ-EVID-1)."""
+    try:
+        return (
+            data["division"] == "closed"
+            and "accelerator" in data["measurement"]["boundary"]
+            and isinstance(data["results"]["repetitions"], list)
+            and isinstance(data["artifacts"], list)
+            and isinstance(data["hardware"]["accelerators"], dict)
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 def derive() -> list[dict[str, Any]]:
@@ -341,6 +474,7 @@ def derive() -> list[dict[str, Any]]:
         target = TARGET / case["file"]
         checks = sorted(RENAMED.get(c, c) for c in case["checks"])
         checks = sorted({*checks, *ALSO.get(case["file"], [])})
+        checks = sorted(EXPECTED.get(case["file"], checks))
         if case["file"] in MOVED:
             moved, checks, verdict, description = MOVED[case["file"]]
             target = TARGET / moved
@@ -353,11 +487,158 @@ def derive() -> list[dict[str, Any]]:
             fmt = "json" if source.suffix == ".json" else "yaml"
             data = load_text(text, fmt, default_limits()).data
             header = f"AERP 1.1 case derived from reference-results/1.0/{case['file']}: {case['description']}"
-            write(target, complete(data, defect_of(case)), header)
+            completed = complete(data, defect_of(case))
+            if traced(completed):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with_trace(completed, target)
+            write(target, completed, header)
         cases.append({**case, "checks": checks, "derived_from": f"1.0/{source.relative_to(SOURCE)}"})
     return cases
 
 
+
+
+# -- traces ----------------------------------------------------------------------------------------
+
+EPOCH = 1767225600  # 2026-01-01T00:00:00Z, the clock of every synthetic trace of the suite
+
+
+@dataclass
+class TraceStyle:
+    """How a case's trace departs from a clean 1 s power trace (the defect of an evidence case)."""
+
+    interval: int | None = 1  # seconds between samples; None: counter readings at the windows' edges only
+    gap: tuple[int, int] | None = None  # (repetition, seconds) of samples missing inside that repetition's window
+    devices: int | None = None  # devices in the trace, when not hardware.accelerators.count
+    spike: bool = False  # one sample above the power limit in the first repetition
+    counter: bool = False  # an energy counter (J) instead of power
+    reset: bool = False  # the counter restarts from zero in the middle of the trace
+    nvidia_smi: bool = False  # nvidia-smi's CSV, CRLF line endings, local time without a zone
+    garbage: bool = False  # not a trace at all: binary bytes where the CSV should be
+
+
+def _power_w(energy: Any, duration: Any) -> Fraction | None:
+    try:
+        watts = exact(energy["value"]) * ENERGY[energy["unit"]] * 3600 / seconds(duration)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return None
+    return watts
+
+
+def with_trace(data: dict[str, Any], target: Path, style: TraceStyle | None = None) -> None:
+    """Write the accelerators' trace beside ``target`` from the document's own energies and name it as an artifact.
+
+    A repetition whose energy could not have been drawn (zero, negative, beyond the power limit:
+    the case's own defect) is given the median power of the others, as a real meter would show.
+    """
+    if style is None:  # as the case measured it: an energy counter read at the windows' edges, or 1 s power samples
+        method = data["measurement"]["methods"].get("accelerator", {}).get("method")
+        style = TraceStyle(interval=None, counter=True) if method == "energy-counter" else TraceStyle()
+    results = data["results"]
+    accelerators = data["hardware"].get("accelerators") or {}
+    count = accelerators.get("count", 1) if isinstance(accelerators.get("count"), int) else 1
+    devices = style.devices or count
+    try:
+        limit = exact(accelerators["power_limit"]["value"]) * (1000 if accelerators["power_limit"]["unit"] == "kW" else 1)
+    except (KeyError, TypeError, ValueError):
+        limit = Fraction(700)
+    owners: list[tuple[dict[str, Any], Fraction | None, Fraction]] = []
+    idle = results.get("idle")
+    if isinstance(idle, dict):
+        owners.append((idle, _power_w(idle["energy"]["accelerator"], idle["duration"]), seconds(idle["duration"])))
+    powers = []
+    for repetition in results["repetitions"]:
+        power = _power_w(repetition.get("energy", {}).get("accelerator"), repetition.get("duration"))
+        try:
+            length = seconds(repetition["duration"])
+        except (KeyError, TypeError, ValueError):
+            length = Fraction(170)
+        if power is not None and 0 < power <= 100 * limit * count:
+            powers.append(power)
+        owners.append((repetition, power, length))
+    typical = sorted(powers)[len(powers) // 2] if powers else Fraction(200)
+    lengths = sorted(length for _, _, length in owners)
+    median_length = lengths[len(lengths) // 2]
+    rows: list[tuple[Fraction, int, Fraction]] = []  # (time, device, watts) in order
+    clock = Fraction(EPOCH)
+    for owner, power, length in owners:
+        if not 0 < length <= 10 * median_length:  # a duration off by a unit slip: the meter saw the real one
+            energy = owner.get("energy", {}).get("accelerator")
+            length = median_length
+            power = _power_w(energy, {"value": number(length), "unit": "s"}) if isinstance(energy, dict) else None
+        if power is None or not 0 < power <= 100 * limit * count:
+            power = typical
+        start, end = clock, clock + length
+        owner["window"] = {"start": number_of(start), "end": number_of(end)}
+        if style.interval is None:
+            times = [start, end]
+        else:
+            times = [start + k * style.interval for k in range(int(length // style.interval) + 1)]
+            if times[-1] != end:
+                times.append(end)
+        if style.gap is not None and owner is results["repetitions"][style.gap[0]]:
+            middle = start + length / 2
+            times = [t for t in times if not middle < t < middle + style.gap[1]]
+        spiked = style.spike and owner is results["repetitions"][0]
+        for index, moment in enumerate(times):
+            for device in range(devices):
+                watts = power / devices
+                if spiked and device == 0:
+                    # one reading 25 % above the limit, and six lower ones that give the window its energy back
+                    excess = limit * Fraction(5, 4) - watts
+                    watts = watts + excess if index == 3 else watts - excess / 6 if 10 <= index < 16 else watts
+                rows.append((moment, device, watts))
+        clock = end + 5
+    text = _trace_text(rows, style) if not style.garbage else bytes(range(256)) * 16
+    path = target.with_name(target.stem + ".trace.csv")
+    path.write_bytes(text)
+    data["artifacts"].append(
+        {
+            "path": path.name,
+            "sha256": hashlib.sha256(text).hexdigest(),
+            "description": "the accelerators' power, sampled every second" if not style.counter
+            else "the accelerators' energy counters, read every second",
+            "trace": {
+                "format": "nvidia-smi" if style.nvidia_smi else "aerp",
+                "level": "accelerator",
+                "component": "accelerator",
+                "devices": [str(d) for d in range(devices)],
+            },
+        }
+    )
+
+
+def number_of(value: Fraction) -> Any:
+    return number(Fraction(round(value * 1000), 1000))
+
+
+def _trace_text(rows: list[tuple[Fraction, int, Fraction]], style: TraceStyle) -> bytes:
+    if style.nvidia_smi:
+        import datetime as dt
+
+        lines = ["timestamp, index, power.draw [W]"]
+        for moment, device, watts in rows:
+            stamp = dt.datetime.fromtimestamp(float(moment), dt.timezone.utc).strftime("%Y/%m/%d %H:%M:%S.%f")[:-3]
+            lines.append(f"{stamp}, {device}, {float(watts):.2f} W")
+        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+    if style.counter:
+        lines = ["time [s],device,energy [J]"]
+        totals: dict[int, Fraction] = {}
+        last: dict[int, Fraction] = {}
+        resets = 0
+        for moment, device, watts in rows:
+            if device in last:
+                totals[device] = totals.get(device, Fraction(0)) + watts * (moment - last[device])
+            last[device] = moment
+            reading = totals.get(device, Fraction(0))
+            lines.append(f"{float(moment):.3f},{device},{float(reading):.3f}")
+            if style.reset and resets == 0 and len(lines) > len(rows) // 2 and device == 0:
+                totals[device] = Fraction(0)  # the driver reloads: the counter starts again from zero
+                resets = 1
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    lines = ["time [s],device,power [W]"]
+    lines += [f"{float(moment):.3f},{device},{float(watts):.3f}" for moment, device, watts in rows]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # -- the cases of 1.1's new rules ------------------------------------------------------------------
@@ -463,6 +744,78 @@ def _mutations() -> list[tuple[str, str, str, list[str], Any]]:
     def no_validation(d: dict[str, Any]) -> None:
         del d["measurement"]["methods"]["accelerator"]["validation"]
 
+    def with_type_b(d: dict[str, Any], type_b: Fraction, claim: bool = True) -> None:
+        statement = budget(_each(d), instrument=type_b)
+        d["results"]["summary"]["uncertainty"] = statement
+        if claim:
+            d["rating"]["stars"] = claim_of(d)
+
+    def no_uncertainty(d: dict[str, Any]) -> None:
+        del d["results"]["summary"]["uncertainty"]
+
+    def expanded_three_u(d: dict[str, Any]) -> None:
+        statement = d["results"]["summary"]["uncertainty"]
+        statement["expanded"] = {"value": number(exact(statement["standard"]["value"]) * 3), "unit": "Wh"}
+
+    def budget_not_combined(d: dict[str, Any]) -> None:
+        statement = d["results"]["summary"]["uncertainty"]
+        half = exact(statement["standard"]["value"]) / 2
+        statement["standard"] = {"value": number(half), "unit": "Wh"}
+        statement["expanded"] = {"value": number(2 * half), "unit": "Wh"}
+
+    def type_a_understated(d: dict[str, Any]) -> None:
+        statement = d["results"]["summary"]["uncertainty"]
+        entry = statement["budget"][0]
+        entry["value"] = {"value": number(exact(entry["value"]["value"]) / 10), "unit": "Wh"}
+        b = exact(statement["budget"][1]["value"]["value"])
+        standard = root_up((exact(entry["value"]["value"])) ** 2 + b**2)
+        statement["standard"] = {"value": number(standard), "unit": "Wh"}
+        statement["expanded"] = {"value": number(2 * standard), "unit": "Wh"}
+
+    def claim_not_guarded(d: dict[str, Any]) -> None:
+        with_type_b(d, Fraction(3), claim=False)
+        d["rating"]["stars"] = 4
+
+    def spans_two(d: dict[str, Any]) -> None:
+        with_type_b(d, Fraction("2.1"))
+
+    def on_threshold(d: dict[str, Any]) -> None:
+        energy = rated(_each(d))
+        assert energy is not None
+        expanded = Fraction("12.3") - energy  # E + U = t2 exactly
+        statement = budget(_each(d))
+        statement["expanded"] = {"value": number(expanded), "unit": "Wh"}
+        statement["standard"] = {"value": number(expanded / 2), "unit": "Wh"}
+        type_a = exact(statement["budget"][0]["value"]["value"])
+        statement["budget"][1]["value"] = {"value": number(root_up((expanded / 2) ** 2 - type_a**2, 6)), "unit": "Wh"}
+        d["results"]["summary"]["uncertainty"] = statement
+        d["rating"]["stars"] = claim_of(d)
+
+    def no_instrument(d: dict[str, Any]) -> None:
+        statement = d["results"]["summary"]["uncertainty"]
+        type_a = statement["budget"][0]
+        statement["budget"] = [type_a]
+        statement["standard"] = dict(type_a["value"])
+        statement["expanded"] = {"value": number(2 * exact(type_a["value"]["value"])), "unit": "Wh"}
+        d["rating"]["stars"] = claim_of(d)
+
+    def rounded_across_1_1(d: dict[str, Any]) -> None:
+        for index, repetition in enumerate(_each(d)):
+            value = Fraction("0.012302") + Fraction(index - 5, 10**6)
+            repetition["energy"] = {"accelerator": {"value": number(value), "unit": "kWh"}}
+            repetition.pop("phases", None)
+            repetition.pop("mean_power", None)
+        d["measurement"]["boundary"] = ["accelerator"]
+        d["measurement"]["methods"] = {"accelerator": d["measurement"]["methods"]["accelerator"]}
+        summary = d["results"]["summary"]
+        summary["accelerator_energy_per_1000_queries"] = {"value": Written("12.295"), "unit": "Wh"}
+        summary["uncertainty"] = budget(_each(d))
+        summary["accelerator_energy_per_1000_queries_idle_corrected"] = {
+            "value": number(idle_corrected(_each(d), exact(d["results"]["idle"]["energy"]["accelerator"]["value"]))),
+            "unit": "Wh",
+        }
+        d["rating"]["stars"] = claim_of(d)
+
     def measured_pue_without_category(d: dict[str, Any]) -> None:
         _wall_levels(d, Fraction("1.2"))
         del d["measurement"]["pue"]["category"]
@@ -485,6 +838,15 @@ def _mutations() -> list[tuple[str, str, str, list[str], Any]]:
         ("conformant/environment-missing.yaml", "Closed division without the recommended environmental record (REQ-ENV-1): a warning.", "conformant", ["AERP-D006"], no_environment),
         ("conformant/counter-not-validated.yaml", "Closed division whose accelerator readings were never checked against a calibrated meter (REQ-PLAUS-9): a warning.", "conformant", ["AERP-H003"], no_validation),
         ("non-conformant/pue-measured-without-category.yaml", "A measured PUE without its measurement category (REQ-PUE-2).", "non-conformant", ["AERP-S001"], measured_pue_without_category),
+        ("non-conformant/uncertainty-missing.yaml", "Closed division without the uncertainty of its rated metric (REQ-UNC-1).", "non-conformant", ["AERP-Q001"], no_uncertainty),
+        ("non-conformant/uncertainty-expanded-not-k-u.yaml", "The expanded uncertainty is 3 u, not 2 u (REQ-UNC-2).", "non-conformant", ["AERP-Q002"], expanded_three_u),
+        ("non-conformant/uncertainty-budget-not-combined.yaml", "The standard uncertainty is half the root sum of squares of its budget (REQ-UNC-3).", "non-conformant", ["AERP-Q003"], budget_not_combined),
+        ("non-conformant/uncertainty-type-a-understated.yaml", "The budget's Type A is a tenth of what the repetitions give (REQ-UNC-4).", "non-conformant", ["AERP-Q004"], type_a_understated),
+        ("non-conformant/uncertainty-claim-not-guarded.yaml", "E = 9.60 Wh earns 4 stars but E + U = 15.6 Wh earns 3: the claim of 4 ignores the uncertainty (REQ-UNC-5).", "non-conformant", ["AERP-Q005"], claim_not_guarded),
+        ("conformant/uncertainty-spans-two-thresholds.yaml", "[E − U, E + U] spans two thresholds (5 to 3 stars): the result claims 3, the stars of E + U.", "conformant", [], spans_two),
+        ("conformant/uncertainty-upper-end-on-threshold.yaml", "E + U lies exactly on t2 = 12.3 Wh: a value on a threshold earns the higher stars, 4.", "conformant", [], on_threshold),
+        ("conformant/uncertainty-no-instrument-component.yaml", "The budget has no Type B for the instrument (REQ-UNC-6): a warning.", "conformant", ["AERP-Q006"], no_instrument),
+        ("conformant/rating-summary-rounded-across-1.1-threshold.yaml", "The repetitions give 12.3015 Wh (3 stars on aerp-1.1-fixed, just above t2 = 12.3); the summary, 12.295 Wh, would earn 4 (REQ-RATE-5): a warning.", "conformant", ["AERP-R005"], rounded_across_1_1),
     ]  # fmt: skip
 
 
@@ -495,11 +857,75 @@ def new_cases() -> list[dict[str, Any]]:
     for file, description, verdict, checks, mutation in _mutations():
         document = copy.deepcopy(base)
         mutation(document)
+        (TARGET / file).parent.mkdir(parents=True, exist_ok=True)
+        with_trace(document, TARGET / file)
+        write(TARGET / file, document, f"AERP 1.1 case: {description}")
+        cases.append({"file": file, "description": description, "verdict": verdict, "checks": sorted(checks)})
+    for file, description, verdict, checks, style, after in _evidence_cases():
+        document = copy.deepcopy(base)
+        if not style.counter:  # a power trace: the accelerator's power sampled every second
+            document["measurement"]["methods"]["accelerator"].update(
+                method="power-sampling", sampling_interval={"value": 1, "unit": "s"}
+            )
+        (TARGET / file).parent.mkdir(parents=True, exist_ok=True)
+        with_trace(document, TARGET / file, style)
+        after(document)
         write(TARGET / file, document, f"AERP 1.1 case: {description}")
         cases.append({"file": file, "description": description, "verdict": verdict, "checks": sorted(checks)})
     cases.append(cpu_only())
     cases.append(migrated())
     return cases
+
+
+def _evidence_cases() -> list[tuple[str, str, str, list[str], TraceStyle, Any]]:
+    """(file, description, verdict, checks, how the trace departs, what the document then changes)."""
+
+    def nothing(d: dict[str, Any]) -> None:
+        return None
+
+    def inflated(d: dict[str, Any]) -> None:
+        energy = _each(d)[4]["energy"]
+        for key in ("accelerator", "total"):
+            energy[key] = {**energy[key], "value": number(exact(energy[key]["value"]) * Fraction("1.05"))}
+        summary = d["results"]["summary"]
+        stated = summary["accelerator_energy_per_1000_queries"]
+        per = [exact(r["energy"]["accelerator"]["value"]) * ENERGY[r["energy"]["accelerator"]["unit"]] for r in _each(d)]
+        summary["accelerator_energy_per_1000_queries"] = {"value": number(sum(per) / len(per)), "unit": "Wh"}
+        del stated
+        corrected = idle_corrected(_each(d), exact(d["results"]["idle"]["energy"]["accelerator"]["value"]))
+        summary["accelerator_energy_per_1000_queries_idle_corrected"] = {"value": number(corrected), "unit": "Wh"}
+        for repetition in _each(d):  # the components still add up; only the trace disagrees
+            parts = [exact(q["value"]) * ENERGY[q["unit"]] for k, q in repetition["energy"].items() if k != "total"]
+            repetition["energy"]["total"] = {"value": number(sum(parts) / ENERGY[repetition["energy"]["total"]["unit"]]), "unit": repetition["energy"]["total"]["unit"]}
+        for repetition in _each(d):
+            repetition.pop("mean_power", None)
+            repetition.pop("phases", None)
+        summary["uncertainty"] = budget(_each(d))
+        d["rating"]["stars"] = claim_of(d)
+
+    def outside(d: dict[str, Any]) -> None:
+        window = _each(d)[9]["window"]
+        _each(d)[9]["window"] = {"start": window["start"], "end": number(exact(window["end"]) + 600)}
+
+    def wrong_digest(d: dict[str, Any]) -> None:
+        d["artifacts"][-1]["sha256"] = "0" * 64
+
+    def two_devices(d: dict[str, Any]) -> None:
+        d["artifacts"][-1]["trace"]["devices"] = ["0"]
+
+    return [
+        ("conformant/evidence-trace-consistent.yaml", "Closed division with the accelerators' power trace (1 s samples, AERP format): every window's integral agrees with the reported energy.", "conformant", [], TraceStyle(), nothing),
+        ("non-conformant/evidence-energy-inflated.yaml", "Repetition 5 reports 5 % more accelerator energy than its trace integrates to (REQ-EVID-8).", "non-conformant", ["AERP-E008"], TraceStyle(), inflated),
+        ("non-conformant/evidence-under-sampled.yaml", "The trace holds a sample every 5 s though the measurement states 1 s (REQ-EVID-5).", "non-conformant", ["AERP-E005"], TraceStyle(interval=5), nothing),
+        ("non-conformant/evidence-gap-in-window.yaml", "Twenty seconds of samples are missing inside repetition 2's window (REQ-EVID-5).", "non-conformant", ["AERP-E005"], TraceStyle(gap=(1, 20)), nothing),
+        ("non-conformant/evidence-window-outside-trace.yaml", "Repetition 10's window ends 600 s after the trace does (REQ-EVID-4).", "non-conformant", ["AERP-E004"], TraceStyle(), outside),
+        ("conformant/evidence-counter-reset.yaml", "An energy-counter trace whose counter restarts from zero inside a window: summed across the restart, with a warning (REQ-EVID-9).", "conformant", ["AERP-E009"], TraceStyle(counter=True, reset=True), nothing),
+        ("non-conformant/evidence-two-gpus-one-declared.yaml", "The trace holds two GPUs, but the hardware and the artifact declare one (REQ-EVID-6).", "non-conformant", ["AERP-E006"], TraceStyle(devices=2), two_devices),
+        ("non-conformant/evidence-sample-above-limit.yaml", "One sample of the trace is 25 % above the 700 W power limit (REQ-EVID-7).", "non-conformant", ["AERP-E007"], TraceStyle(spike=True), nothing),
+        ("non-conformant/evidence-trace-not-readable.yaml", "The named trace holds binary bytes, not a trace of its declared format; its digest matches (REQ-EVID-3).", "non-conformant", ["AERP-E003"], TraceStyle(garbage=True), nothing),
+        ("non-conformant/evidence-digest-mismatch.yaml", "The trace's SHA-256 is not the one the submission states (REQ-EVID-2).", "non-conformant", ["AERP-E002"], TraceStyle(), wrong_digest),
+        ("conformant/evidence-nvidia-smi-crlf.yaml", "The trace is nvidia-smi's CSV with CRLF line endings and a clock without a zone.", "conformant", [], TraceStyle(nvidia_smi=True), nothing),
+    ]  # fmt: skip
 
 
 def cpu_only() -> dict[str, Any]:
@@ -549,9 +975,10 @@ def migrated() -> dict[str, Any]:
     return {
         "file": file,
         "description": "reference-results/1.0/" + BASE + " carried forward by `aerp migrate --to 1.1`: every value "
-        "as written, the new disclosure as TBD (and the recommended record and counter validation missing).",
+        "as written, the new disclosure as TBD, the claim to be made again on the 1.1 scale, the trace missing (and the "
+        "recommended record and counter validation).",
         "verdict": "non-conformant",
-        "checks": ["AERP-D002", "AERP-D006", "AERP-H003"],
+        "checks": ["AERP-D002", "AERP-D006", "AERP-E001", "AERP-H003", "AERP-R006"],
     }
 
 
@@ -571,6 +998,10 @@ def manifest(cases: list[dict[str, Any]]) -> str:
              "permission) cannot be committed portably; the validator tests create these conditions on the fly"},
             {"check": "AERP-T020", "reason": "AERP 1.1 pins no dataset revision, so no submission can differ from a "
              "pin; tests/test_editions.py checks the rule with a pinned revision in modified protocol data"},
+        ],
+        "not_committed": [
+            {"check": "AERP-E002", "reason": "a trace that is a symbolic link, a FIFO, or larger than the limits "
+             "cannot be committed portably (or at all); tests/test_evidence.py creates each one and expects AERP-E002"},
         ],
         "cases": cases,
     }  # fmt: skip

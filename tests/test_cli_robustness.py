@@ -33,6 +33,7 @@ from helpers import PROTOCOL
 INGEST_DATA = Path(__file__).resolve().parent / "ingest_data"
 CONFORMANT = SUITE / "conformant" / "text-generation-a-llama-3.1-8b.yaml"
 NON_CONFORMANT = SUITE / "non-conformant" / "rating-wrong-stars.yaml"
+TRACE = SUITE.parent / "1.1" / "conformant" / "evidence-trace-consistent.trace.csv"
 ENERGY_UNITS = sorted(vocabulary(PROTOCOL).dimensions["energy"])
 
 
@@ -61,6 +62,7 @@ RUNS: dict[tuple[str, ...], list[str]] = {
     ("schema",): [],
     ("spec", "matrix"): [],
     ("spec", "render"): [],
+    ("trace", "stats"): [str(TRACE)],
     ("validate",): [str(CONFORMANT)],
 }
 
@@ -316,6 +318,7 @@ MISSING = {
     ("rate",): lambda missing: ["--input", str(missing)],
     ("ingest",): lambda missing: ["codecarbon", str(missing), "--task", "text-generation"],
     ("migrate",): lambda missing: [str(missing), "--to", "1.1"],
+    ("trace", "stats"): lambda missing: [str(missing)],
 }
 
 

@@ -125,19 +125,27 @@ def test_every_conformant_closed_result_claims_what_aerp_rate_confirms() -> None
 
 
 def test_rate_one_energy_as_text() -> None:
-    outcome = run_cli("rate", "--task", "text_generation", "--class", "A", "--energy", "19.01 Wh")
+    first = ("--aerp-version", "1.0")
+    outcome = run_cli("rate", *first, "--task", "text_generation", "--class", "A", "--energy", "19.01 Wh")
     assert outcome.exit_code == 0
     assert outcome.stdout.startswith("2 stars: 19.01 Wh per 1,000 queries lies in (17.77, 23.2556] Wh")
-    assert json.loads(
-        run_cli("rate", "--task", "text-generation", "--class", "A", "--energy", "0.01901 kWh", "-o", "json").stdout
-    ) == {
+    as_json = ("rate", *first, "--task", "text-generation", "--class", "A", "--energy", "0.01901 kWh", "-o", "json")
+    assert json.loads(run_cli(*as_json).stdout) == {
         "task": "text-generation",
         "class": "A",
         "energy_wh_per_1000": 19.01,
         "stars": 2,
         "band": [17.77, 23.2556],
         "scale": "aerp-1.0-fixed",
+        "uncertainty_wh_per_1000": None,
+        "stars_low": 2,
+        "stars_high": 2,
+        "claim": 2,
+        "decision_rule": "simple-acceptance",
     }
+    spread = ("--energy", "19.01 Wh", "--uncertainty", "2 Wh")
+    newest = run_cli("rate", "--task", "text_generation", "--class", "A", *spread)
+    assert newest.exit_code == 0 and "aerp-1.1-fixed" in newest.stdout and "guarded acceptance" in newest.stdout
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,10 @@ NEW_IN_1_1 = {
     "REQ-ENV-1",
     "REQ-DIV-5",
     "REQ-PLAUS-9",
+    "REQ-CONF-14", "REQ-SEC-11",
+    "REQ-UNC-1", "REQ-UNC-2", "REQ-UNC-3", "REQ-UNC-4", "REQ-UNC-5", "REQ-UNC-6", "REQ-RATE-6",
+    "REQ-EVID-1", "REQ-EVID-2", "REQ-EVID-3", "REQ-EVID-4", "REQ-EVID-5", "REQ-EVID-6", "REQ-EVID-7",
+    "REQ-EVID-8", "REQ-EVID-9",
 }  # fmt: skip
 # The requirements of 1.0 that 1.1 withdraws, and what replaces each.
 WITHDRAWN = {
@@ -46,6 +50,10 @@ WITHDRAWN = {
     "REQ-MEAS-16": {"REQ-MEAS-19"},
     "REQ-TASK-4": {"REQ-TASK-8"},
     "REQ-RUN-4": {"REQ-RUN-11"},
+    "REQ-CONF-7": {"REQ-CONF-14"},
+    "REQ-SEC-6": {"REQ-SEC-11"},
+    "REQ-RATE-2": {"REQ-UNC-5"},
+    "REQ-RATE-3": {"REQ-RATE-6"},
 }
 
 TECHNICAL_CLAUSES = [
@@ -551,6 +559,7 @@ def test_every_abbreviation_and_symbol_is_used() -> None:
 def test_every_citation_is_listed_as_a_normative_or_bibliographic_reference() -> None:
     listed = set(re.findall(r"^\| \[([A-Z][A-Z0-9-]*)\] \|", TEXT, re.M))
     prose = "\n".join(b.text for b in BLOCKS if b.kind != "code")
+    prose = re.sub(r"`[^`]*`", "", prose)  # code spans name columns such as `power [W]`, not citations
     cited = set(re.findall(r"\[([A-Z][A-Z0-9-]*)\](?!\()", prose))
     assert sorted(cited - listed) == []
     body = "\n".join(b.text for b in BLOCKS if b.kind != "table" or "| Tag |" not in b.lines[0])
@@ -586,7 +595,7 @@ def test_the_example_submission_is_an_aerp_1_1_document() -> None:
     assert document["aerp_version"] == "1.1.0"
     assert document["measurement"]["levels"] == ["accelerator", "node", "wall", "facility"]
     assert set(document["measurement"]["pue"]) == {"value", "applied", "source", "category", "period"}
-    assert set(document["results"]["idle"]) == {"duration", "energy"}
+    assert set(document["results"]["idle"]) == {"duration", "energy", "window"}
     repetitions = document["results"]["repetitions"]
     assert len(repetitions) == document["run"]["repetitions"] == 10
     for repetition in repetitions:
@@ -596,7 +605,11 @@ def test_the_example_submission_is_an_aerp_1_1_document() -> None:
         chain = [repetition["energy"]["accelerator"]["value"], levels["node"]["value"], levels["wall"]["value"]]
         assert chain == sorted(chain) and levels["facility"]["value"] >= levels["wall"]["value"]
     assert "accelerator_energy_per_1000_queries_idle_corrected" in document["results"]["summary"]
-    assert document["rating"]["scale"] == "aerp-1.0-fixed"
+    assert document["rating"]["scale"] == "aerp-1.1-fixed"
+    uncertainty = document["results"]["summary"]["uncertainty"]
+    assert uncertainty["expanded"]["value"] == uncertainty["coverage_factor"] * uncertainty["standard"]["value"]
+    assert [a["trace"]["level"] for a in document["artifacts"] if "trace" in a] == ["accelerator"]
+    assert all("window" in repetition for repetition in repetitions)
 
 
 def test_protocol_parameters_are_named_with_their_value() -> None:

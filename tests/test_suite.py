@@ -81,7 +81,8 @@ def test_conformant_folder_alone_exits_zero(edition: str) -> None:
     folder = suite(edition) / "conformant"
     outcome = run_cli("validate", str(folder))
     assert outcome.exit_code == 0, outcome.stdout
-    assert outcome.stdout.strip().splitlines()[-1].startswith(f"{len(list(folder.iterdir()))} files")
+    submissions = [p for p in folder.iterdir() if p.suffix in (".yaml", ".yml", ".json")]  # traces lie beside them
+    assert outcome.stdout.strip().splitlines()[-1].startswith(f"{len(submissions)} files")
 
 
 def test_a_batch_mixing_editions_checks_each_file_against_its_own() -> None:
@@ -105,7 +106,13 @@ def test_the_committed_second_edition_suite_is_what_its_derivation_writes(tmp_pa
     spec = importlib.util.spec_from_file_location("derive", copy / "reference-results" / "derive_1_1.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    import sys
+
+    sys.modules["derive"] = module  # a module's dataclasses look themselves up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules["derive"]
     module.ROOT = copy
     module.TARGET = copy / "reference-results" / "1.1"
     module.main()

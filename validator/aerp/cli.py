@@ -666,10 +666,16 @@ RATE_INPUT_LIMIT = 64 * 1024 * 1024
 @click.option("--class", "size_class", help="The size class (A, B or C), for text-generation.")
 @click.option("--energy", help='Accelerator energy per 1,000 queries, with its unit: "19.01 Wh", "0.01901 kWh".')
 @click.option(
+    "--uncertainty",
+    help='The expanded uncertainty U (k = 2) of the energy, with its unit: "0.5 Wh". Shows the stars over '
+    "[E − U, E + U]; the claim is the fewest of them under AERP 1.1 (guarded acceptance), the stars of E "
+    "under AERP 1.0 (no decision rule).",
+)
+@click.option(
     "--input",
     "input_file",
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="A CSV with columns task, class and energy (other columns are kept); - for stdin.",
+    help="A CSV with columns task, class and energy, and optionally uncertainty (other columns are kept); - for stdin.",
 )
 @click.option(
     "--method",
@@ -692,6 +698,7 @@ def rate(
     task: str | None,
     size_class: str | None,
     energy: str | None,
+    uncertainty: str | None,
     input_file: str | None,
     method: str,
     fmt: str | None,
@@ -701,21 +708,30 @@ def rate(
     """Stars for an energy per 1,000 queries, or for every row of a CSV.
 
     \b
-    aerp rate --task text-generation --class A --energy "9.6 Wh"
+    aerp rate --task text-generation --class A --energy "9.6 Wh" [--uncertainty "0.5 Wh"]
     aerp rate --input leaderboard.csv [--method cohort] [-o json]
 
     Energies are accelerator energy per 1,000 queries in any allowed energy unit, and greater
     than zero, as in a submission. Rows that cannot be rated are reported on stderr with their
     line; the others are still rated, and the exit code is 1.
+
+    With an expanded uncertainty U (--uncertainty, or a CSV's uncertainty column) the result is
+    the interval [max(E − U, 0), E + U]: stars_low are the stars of E + U, stars_high those of
+    max(E − U, 0). The claim follows the version's decision rule: AERP 1.1 (guarded acceptance)
+    claims stars_low, the stars that hold over the whole interval; AERP 1.0 has no decision rule
+    and claims the stars of E, the range being shown for information.
     """
-    from aerp.energy_input import BadInput, energy_wh, task_name
+    from aerp.energy_input import BadInput, energy_wh, task_name, uncertainty_wh
     from aerp.protocol import load_minor
-    from aerp.rating import NoScale, fixed
+    from aerp.rating import GUARDED, NoScale, claimable, decision_rule, fixed_range
 
     protocol = load_minor(version)
     if input_file is not None:
-        if task or size_class or energy:
-            raise click.UsageError("give either --input or --task/--class/--energy, not both")
+        if task or size_class or energy or uncertainty:
+            raise click.UsageError(
+                "give either --input or --task/--class/--energy/--uncertainty, not both; "
+                "a table states each row's uncertainty in an uncertainty column"
+            )
         fmt, output_file = _format_and_file(fmt, output_file, RATE_TABLE_FORMATS)
         _rate_table(protocol, input_file, method, fmt, output_file)
         return
@@ -733,9 +749,15 @@ def rate(
     except BadInput as problem:
         raise _bad("energy", str(problem)) from None
     try:
-        rating = fixed(protocol, tag, size_class or None, wh)
+        expanded = uncertainty_wh(uncertainty, protocol) if uncertainty is not None else None
+    except BadInput as problem:
+        raise _bad("uncertainty", str(problem)) from None
+    try:
+        stars = fixed_range(protocol, tag, size_class or None, wh, expanded or 0)
     except NoScale as problem:
         raise _bad("size_class" if size_class or tag in _classed(protocol) else "task", str(problem)) from None
+    rating, rule = stars.rating, decision_rule(protocol)
+    claim = claimable(protocol, stars)
     scale = protocol.params["rating"]["scale"]
     if fmt == "json":
         text = (
@@ -747,6 +769,11 @@ def rate(
                     "stars": rating.stars,
                     "band": list(rating.band),
                     "scale": scale,
+                    "uncertainty_wh_per_1000": to_float(expanded) if expanded is not None else None,
+                    "stars_low": stars.stars_low,
+                    "stars_high": stars.stars_high,
+                    "claim": claim,
+                    "decision_rule": rule,
                 },
                 indent=2,
             )
@@ -761,6 +788,22 @@ def rate(
             f"{rating.stars} star{'s' if rating.stars != 1 else ''}: {significant(wh)} Wh per 1,000 queries lies in "
             f"{band} Wh on the {scale} scale of {scope}\n"
         )
+        if expanded is not None:
+            bottom = significant(wh - expanded) if wh > expanded else "0"
+            earned = (
+                f"{stars.stars_low}–{stars.stars_high} stars"
+                if stars.spans
+                else f"{stars.stars_low} star{'s' if stars.stars_low != 1 else ''} throughout"
+            )
+            why = (
+                "guarded acceptance: the stars that hold over the whole interval"
+                if rule == GUARDED
+                else f"AERP {protocol.version} applies no decision rule to the uncertainty: the stars of the energy"
+            )
+            text += (
+                f"with U = {significant(expanded)} Wh, the interval [{bottom}, {significant(wh + expanded)}] Wh "
+                f"earns {earned}; the claim is {claim} star{'s' if claim != 1 else ''} ({why})\n"
+            )
     _emit(text, output_file)
 
 
@@ -1069,3 +1112,169 @@ def render(fmt: str | None, output_file: str | None, version: str) -> None:
     _emit(render_spec(version), output_file)
     if output_file:
         click.echo(f"wrote {output_file}", err=True)
+
+
+TRACE_FORMATS = ("text", "json")
+
+
+@main.group()
+def trace() -> None:
+    """Measurement traces: power or energy-counter logs, summarised over a window."""
+
+
+@trace.command("stats")
+@click.argument("trace_file", metavar="TRACE")
+@click.option(
+    "--format",
+    "trace_format",
+    type=click.Choice(["auto", "mlperf", "nvidia-smi", "aerp"]),
+    default="auto",
+    show_default=True,
+    help="The trace's format: PTDaemon spl.txt, nvidia-smi --query-gpu CSV, or the AERP trace CSV.",
+)
+@click.option(
+    "--mlperf-detail",
+    "detail_log",
+    metavar="LOG",
+    help="Take the window from loadgen's mlperf_log_detail.txt (power_begin to power_end).",
+)
+@click.option(
+    "--from", "start", metavar="T", help="Window start: seconds since the epoch, or a timestamp as the trace writes it."
+)
+@click.option("--to", "end", metavar="T", help="Window end, like --from.")
+@click.option("--power-limit", metavar="W", help="Count the readings above this power per device, in watts.")
+@_format_option("Output format: text (a short table, the default) or json.")
+@_output_file_option
+def trace_stats(
+    trace_file: str,
+    trace_format: str,
+    detail_log: str | None,
+    start: str | None,
+    end: str | None,
+    power_limit: str | None,
+    fmt: str | None,
+    output_file: str | None,
+) -> None:
+    """Read a trace and print its samples, energy, mean power, gaps and devices over a window.
+
+    \b
+    aerp trace stats spl.txt --mlperf-detail mlperf_log_detail.txt
+    aerp trace stats gpu.csv --from "2024/10/30 18:42:33.500" --to 1730313756.5 -o json
+
+    Without a window the whole trace is summarised. The energy integrates the readings (the
+    trapezoid rule, the window's edges interpolated; counters by difference); the checker
+    mean is MLPerf's rule, the mean of the readings strictly inside the window. A trace or
+    log that cannot be read is reported as PATH:LINE: MESSAGE with exit code 1.
+    """
+    from aerp.safe_text import printable
+    from aerp.traces import TraceError, default_limits, mlperf_window, parse_timestamp, summarize
+
+    fmt, output_file = _format_and_file(fmt, output_file, TRACE_FORMATS)
+    if detail_log is not None and (start is not None or end is not None):
+        raise click.UsageError("give the window either with --mlperf-detail or with --from and --to, not both")
+    if (start is None) != (end is None):
+        raise _bad("end" if end is None else "start", "give both --from and --to")
+    limit = _power_limit(power_limit)
+    window = None
+    if start is not None and end is not None:
+        window = (_window_time(start, "start", parse_timestamp), _window_time(end, "end", parse_timestamp))
+        if window[1] <= window[0]:
+            raise _bad("end", "the window must end after it starts")
+    limits = default_limits()
+    try:
+        if detail_log is not None:
+            try:
+                window = mlperf_window(detail_log, limits, follow_links=True)
+            except TraceError as problem:
+                click.echo(f"aerp trace stats: {printable(problem.where(detail_log))}", err=True)
+                sys.exit(EXIT_INVALID)
+        summary = summarize(trace_file, trace_format, window, limit, limits, follow_links=True)
+    except TraceError as problem:
+        click.echo(f"aerp trace stats: {printable(problem.where(trace_file))}", err=True)
+        sys.exit(EXIT_INVALID)
+    if fmt == "json":
+        text = json.dumps({"trace": trace_file, **summary.to_json()}, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = _trace_table(trace_file, summary)
+    _emit(text, output_file)
+
+
+def _power_limit(text: str | None) -> float | None:
+    """--power-limit as a finite number of watts above zero; a usage error otherwise."""
+    import math
+
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise _bad("power_limit", f"{shown!r} is not a power in watts above zero, such as 700")
+    return value
+
+
+def _window_time(text: str, name: str, parse: Callable[[str], float]) -> float:
+    try:
+        return parse(text)
+    except ValueError as problem:
+        raise _bad(name, str(problem)) from None
+
+
+def _trace_table(path: str, summary: Any) -> str:
+    """The summary as a short table for people: one quantity a line, the label first."""
+    from aerp.safe_text import printable
+
+    def number(value: float | None, unit: str, digits: int = 3) -> str:
+        return "n/a" if value is None else f"{value:,.{digits}f} {unit}"
+
+    def clock(seconds: float) -> str:
+        # a zone-less trace clock was read as if UTC: shown back the same way, it is the time the log wrote
+        try:
+            moment = _dt.datetime.fromtimestamp(round(seconds, 3), _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):  # beyond the calendar: the seconds say it all
+            return f"{seconds:.3f} s"
+        written = moment.strftime("%Y-%m-%d %H:%M:%S.") + f"{moment.microsecond // 1000:03d}"
+        return f"{written}{'Z' if summary.format == 'aerp' else ''} ({seconds:.3f} s)"
+
+    devices = ", ".join(printable(d) for d in summary.devices)
+    rows = [
+        ("trace", f"{printable(path)} ({summary.format}, {summary.kind} readings)"),
+        ("devices", f"{len(summary.devices)}: {devices}"),
+        (
+            "samples",
+            f"{summary.samples:,} in the window; {summary.rows:,} rows in the file, {summary.missing:,} missing",
+        ),
+        ("trace spans", f"{clock(summary.first_s)} to {clock(summary.last_s)}"),
+    ]
+    if summary.window_start_s is not None:
+        covered = (
+            f"not covered by the trace: outside by {summary.outside_by_s:.3f} s"
+            if summary.window_outside
+            else "covered by the trace"
+        )
+        rows.append(("window", f"{clock(summary.window_start_s)} to {clock(summary.window_end_s)}, {covered}"))
+    rows += [
+        ("duration", number(summary.duration_s, "s")),
+        ("energy", f"{number(summary.energy_J, 'J')} ({summary.energy_J / 3600:,.4f} Wh)"),
+        ("mean power", f"{number(summary.mean_power_W, 'W')} (energy / duration)"),
+        ("checker mean", f"{number(summary.checker_mean_W, 'W')} (readings strictly inside the window)"),
+        (
+            "gaps",
+            f"median {number(summary.median_gap_s, 's')}, max {number(summary.max_gap_s, 's')}"
+            + (f" (line {summary.max_gap_at_line})" if summary.max_gap_at_line else ""),
+        ),
+    ]
+    if summary.above_limit is not None:
+        excess = summary.above_limit
+        first = f", first at line {excess.first_line}" if excess.first_line else ""
+        rows.append(("above limit", f"{excess.count:,} readings above {excess.limit_W:g} W{first}"))
+    if summary.kind == "energy":
+        listed = ", ".join(str(n) for n in summary.counter_resets)
+        rows.append(("counter resets", f"{summary.counter_reset_count}" + (f" (lines {listed})" if listed else "")))
+    if len(summary.devices) > 1:
+        for device, joules in summary.per_device.items():
+            rows.append((f"  {printable(device)}", number(joules, "J")))
+    width = max(len(label) for label, _ in rows)
+    return "".join(f"{label:<{width}}  {value}\n" for label, value in rows)

@@ -1,5 +1,7 @@
 """Energies as people write them on a command line or in a CSV cell: "19.01 Wh", "0.01901 kWh".
 
+An expanded uncertainty is written the same way ("0.5 Wh"); unlike an energy it may be zero.
+
 A value is a decimal number, one space, and an allowed energy symbol of the protocol; no
 expression is ever evaluated. Task names may be the AI Energy Score's file names
 (``image_generation``), which protocol.yaml lists as aliases of the pipeline tags.
@@ -43,9 +45,24 @@ def energy_wh(text: str, protocol: Protocol) -> Fraction:
     protocol's bound, a unit that is not an energy, zero or a negative energy (AERP-U004),
     and an energy too large (AERP-U006) or too small to be a finite, non-zero number of Wh.
     """
+    return _quantity_wh(text, protocol, "energy")
+
+
+def uncertainty_wh(text: str, protocol: Protocol) -> Fraction:
+    """The expanded uncertainty U in Wh that ``text`` ("<number> <unit>") states, exactly as written.
+
+    Written like an energy and refused for the same reasons, except that zero is allowed: a
+    stated U of 0 is a result whose interval is E itself. A negative U is no uncertainty at all.
+    """
+    return _quantity_wh(text, protocol, "uncertainty")
+
+
+def _quantity_wh(text: str, protocol: Protocol, what: str) -> Fraction:
+    """An energy (positive) or an expanded uncertainty (zero or positive) in Wh, exactly as written."""
     match = _ENERGY.match(text or "")
     if not match:
-        raise BadInput(f"`{text[:60]}` is not an energy: write a number, a space and a unit, such as `19.01 Wh`")
+        example = "19.01 Wh" if what == "energy" else "0.5 Wh"
+        raise BadInput(f"`{text[:60]}` is not an {what}: write a number, a space and a unit, such as `{example}`")
     sign, mantissa, exponent_text, unit = match.groups()
     written = text.strip().split()[0]
     limit = int(protocol.limits.get("max_number_length", 400))
@@ -56,11 +73,18 @@ def energy_wh(text: str, protocol: Protocol) -> Fraction:
         raise BadInput(f"{message}" + (f" — {hint}" if hint else ""))
     power = _power_of_ten(mantissa, int(exponent_text or 0))
     shown = f"{written} {unit}"
-    if power is None or sign == "-":
-        what = "zero" if power is None else "negative"
-        raise BadInput(f"the energy is {what} ({shown}); it must be positive (AERP-U004)")
+    if what == "uncertainty":
+        if power is None:
+            return Fraction(0)  # "-0 Wh" too: zero has no sign
+        if sign == "-":
+            raise BadInput(f"the expanded uncertainty is negative ({shown}); it must be zero or positive")
+    elif power is None or sign == "-":
+        kind = "zero" if power is None else "negative"
+        raise BadInput(f"the energy is {kind} ({shown}); it must be positive (AERP-U004)")
     too_large = f"{shown} is too large to express in Wh as a finite number (AERP-U006)"
-    too_small = f"{shown} is too small to express in Wh as a number other than zero; it must be positive (AERP-U004)"
+    too_small = f"{shown} is too small to express in Wh as a number other than zero; " + (
+        "it must be positive (AERP-U004)" if what == "energy" else "write 0 for none"
+    )
     if power > _LARGEST_POWER:
         raise BadInput(too_large)
     if power < _SMALLEST_POWER:

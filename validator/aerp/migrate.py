@@ -111,6 +111,10 @@ def plan_1_0_to_1_1(data: dict[str, Any], params: dict[str, Any]) -> Plan:
                 Insertion("/results", "idle", TBD, "closed division: a measured idle window (REQ-IDLE-1)")
             )
         summary = results.get("summary")
+        if closed and isinstance(summary, dict) and "uncertainty" not in summary:
+            plan.insertions.append(
+                Insertion("/results/summary", "uncertainty", TBD, "closed division: u, k, U and the budget (REQ-UNC-1)")
+            )
         if closed and isinstance(summary, dict) and "accelerator_energy_per_1000_queries_idle_corrected" not in summary:
             plan.insertions.append(
                 Insertion(

@@ -23,6 +23,7 @@ from aerp.checks.schema import problems as schema_problems
 from aerp.checks.schema import with_requirement
 from aerp.checks.units import conversion_problems
 from aerp.checks.version import resolve_version
+from aerp.evidence import gather
 from aerp.findings import FileResult, Finding, Severity
 from aerp.load import Document, Limits, LoadError, decode, guess_format, load_text, read_bytes
 from aerp.pointer import resolve
@@ -124,7 +125,7 @@ def validate_file(path: Path, display: str | None = None, limits: Limits | None 
         document = load_text(text, guess_format(path, text), limits)
     except LoadError as error:
         return _load_failure(name, digest, error)
-    return validate_document(document, name, digest, limits)
+    return validate_document(document, name, digest, limits, base=path.resolve().parent)
 
 
 def _facts(data: dict[str, Any]) -> dict[str, Any]:
@@ -146,8 +147,14 @@ def _facts(data: dict[str, Any]) -> dict[str, Any]:
     return facts
 
 
-def validate_document(document: Document, name: str, digest: str | None, limits: Limits | None = None) -> FileResult:
-    """The findings of a loaded document: its version, its schema, then every semantic check."""
+def validate_document(
+    document: Document, name: str, digest: str | None, limits: Limits | None = None, base: Path | None = None
+) -> FileResult:
+    """The findings of a loaded document: its version, its schema, its traces read, then every semantic check.
+
+    ``base`` is the folder the submission was read from: the traces it names are read there
+    (:mod:`aerp.evidence`). A document without a folder is checked without its traces.
+    """
     result = FileResult(path=name, sha256=digest)
     data: Any = document.data
     protocol, problem = resolve_version(data)
@@ -167,6 +174,7 @@ def validate_document(document: Document, name: str, digest: str | None, limits:
         findings.add(check_id, schema_problem, finish)
     result.facts.update(_facts(data))
     context = Context(data=data, protocol=protocol, facts=result.facts)
+    context.cache["evidence"] = gather(data, protocol, base)
     for conversion in conversion_problems(context):  # like the schema: checks never see such a value
         tainted.add(conversion.pointer)
         findings.add("AERP-U006", conversion)

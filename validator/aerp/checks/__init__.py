@@ -8,6 +8,7 @@ from aerp.checks import (
     consistency,
     counts,
     disclosure,
+    evidence,
     hardware,
     idle,
     levels,
@@ -18,6 +19,7 @@ from aerp.checks import (
     run,
     schema,
     tasks,
+    uncertainty,
     units,
     version,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "consistency",
     "counts",
     "disclosure",
+    "evidence",
     "hardware",
     "idle",
     "levels",
@@ -37,6 +40,7 @@ __all__ = [
     "run",
     "schema",
     "tasks",
+    "uncertainty",
     "units",
     "version",
 ]

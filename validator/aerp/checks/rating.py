@@ -58,7 +58,7 @@ def _summary(ctx: Context) -> Fraction | None:
         return None
 
 
-def _rateable(ctx: Context) -> Fraction | None:
+def rateable(ctx: Context) -> Fraction | None:
     """The rated metric, unless a value it is formed from is disputed or not positive."""
     metric = rated_metric(ctx)
     summary = _summary(ctx)
@@ -92,9 +92,10 @@ def closed_claims(ctx: Context) -> Iterator[Problem]:
     "REQ-RATE-2",
     "The claimed stars are the stars the fixed scale gives the submission's own rated energy.",
     inputs=INPUTS,
+    until="1.0",
 )
 def claim_matches(ctx: Context) -> Iterator[Problem]:
-    energy = _rateable(ctx)
+    energy = rateable(ctx)
     task, size_class = ctx.data["task"], ctx.data["model"].get("class")
     if energy is None or not ctx.closed:
         return
@@ -127,7 +128,7 @@ def claim_matches(ctx: Context) -> Iterator[Problem]:
     inputs=INPUTS,
 )
 def summary_in_band(ctx: Context) -> Iterator[Problem]:
-    energy = _rateable(ctx)
+    energy = rateable(ctx)
     summary = _summary(ctx)
     if energy is None or summary is None or summary <= 0 or not ctx.closed:
         return
@@ -163,8 +164,25 @@ def open_claims_none(ctx: Context) -> Iterator[Problem]:
     "REQ-RATE-3",
     "The claimed stars are read from the scale of the declared AERP version.",
     inputs=("/rating",),
+    until="1.0",
 )
 def scale_of_version(ctx: Context) -> Iterator[Problem]:
+    yield from _scale_of_edition(ctx)
+
+
+@check(
+    "AERP-R006",
+    E,
+    "REQ-RATE-6",
+    "The claimed stars are read from the scale of the declared edition (aerp-1.1-fixed).",
+    inputs=("/rating",),
+    since="1.1",
+)
+def scale_of_edition(ctx: Context) -> Iterator[Problem]:
+    yield from _scale_of_edition(ctx)
+
+
+def _scale_of_edition(ctx: Context) -> Iterator[Problem]:
     claim = ctx.data.get("rating")
     expected = ctx.params["rating"]["scale"]
     if claim is not None and claim["scale"] != expected:
