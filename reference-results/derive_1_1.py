@@ -320,7 +320,9 @@ def rated(repetitions: list[Any]) -> Fraction | None:
     return sum(values, Fraction(0)) / len(values) if values else None
 
 
-def budget(repetitions: list[Any], instrument: Fraction | None = None) -> dict[str, Any] | None:
+def budget(
+    repetitions: list[Any], instrument: Fraction | None = None, sampling: Fraction | None = None
+) -> dict[str, Any] | None:
     """The uncertainty statement of a result: Type A from its repetitions, Type B for the on-board counter."""
     values = []
     for r in repetitions:  # a repetition whose energy does not convert is the case's own defect: left out
@@ -335,7 +337,7 @@ def budget(repetitions: list[Any], instrument: Fraction | None = None) -> dict[s
     variance = sum(((v - mean) ** 2 for v in values), Fraction(0)) / (len(values) - 1) / len(values)
     type_a = root_up(variance)
     type_b = instrument if instrument is not None else root_up(Fraction(5, 100) ** 2 * mean**2 / 3)
-    standard = root_up(type_a**2 + type_b**2)
+    standard = root_up(type_a**2 + type_b**2 + (sampling or 0) ** 2)
     return {
         "standard": {"value": number(standard), "unit": "Wh"},
         "coverage_factor": 2,
@@ -353,7 +355,19 @@ def budget(repetitions: list[Any], instrument: Fraction | None = None) -> dict[s
                 "value": {"value": number(type_b), "unit": "Wh"},
                 "source": "no published accuracy: ±5 % of E as a rectangular distribution (protocol.yaml uncertainty)",
             },
-        ],
+        ]
+        + (
+            [
+                {
+                    "name": "sampling and integration",
+                    "type": "B",
+                    "value": {"value": number(sampling), "unit": "Wh"},
+                    "source": "the trapezoid and rectangle rules over the trace, as a rectangular half-width",
+                }
+            ]
+            if sampling is not None
+            else []
+        ),
     }
 
 
@@ -515,6 +529,7 @@ class TraceStyle:
     reset: bool = False  # the counter restarts from zero in the middle of the trace
     nvidia_smi: bool = False  # nvidia-smi's CSV, CRLF line endings, local time without a zone
     garbage: bool = False  # not a trace at all: binary bytes where the CSV should be
+    ramp: bool = False  # the power rises linearly from half to one and a half times its mean in every window
 
 
 def _power_w(energy: Any, duration: Any) -> Fraction | None:
@@ -583,6 +598,9 @@ def with_trace(data: dict[str, Any], target: Path, style: TraceStyle | None = No
         for index, moment in enumerate(times):
             for device in range(devices):
                 watts = power / devices
+                if style.ramp and len(times) > 1:
+                    share = (moment - start) / (end - start)
+                    watts = power / devices * (Fraction(1, 2) + share)
                 if spiked and device == 0:
                     # one reading 25 % above the limit, and six lower ones that give the window its energy back
                     excess = limit * Fraction(5, 4) - watts
@@ -907,6 +925,19 @@ def _evidence_cases() -> list[tuple[str, str, str, list[str], TraceStyle, Any]]:
         window = _each(d)[9]["window"]
         _each(d)[9]["window"] = {"start": window["start"], "end": number(exact(window["end"]) + 600)}
 
+    def ramp_open(d: dict[str, Any], sampling: bool) -> None:
+        d["division"] = "open"
+        del d["rating"]
+        d["measurement"]["methods"]["accelerator"]["sampling_interval"] = {"value": 10, "unit": "s"}
+        component = None
+        if sampling:  # |trapezoid − rectangle| per window: half the rise of the ramp times the interval, per 1000 queries
+            halves = []
+            for repetition in _each(d):
+                power = _power_w(repetition["energy"]["accelerator"], repetition["duration"])
+                halves.append(power * 10 / 2 / 3600 * 1000 / repetition["queries"])
+            component = root_up((sum(halves) / len(halves)) ** 2 / 3)
+        d["results"]["summary"]["uncertainty"] = budget(_each(d), sampling=component)
+
     def wrong_digest(d: dict[str, Any]) -> None:
         d["artifacts"][-1]["sha256"] = "0" * 64
 
@@ -924,6 +955,8 @@ def _evidence_cases() -> list[tuple[str, str, str, list[str], TraceStyle, Any]]:
         ("non-conformant/evidence-sample-above-limit.yaml", "One sample of the trace is 25 % above the 700 W power limit (REQ-EVID-7).", "non-conformant", ["AERP-E007"], TraceStyle(spike=True), nothing),
         ("non-conformant/evidence-trace-not-readable.yaml", "The named trace holds binary bytes, not a trace of its declared format; its digest matches (REQ-EVID-3).", "non-conformant", ["AERP-E003"], TraceStyle(garbage=True), nothing),
         ("non-conformant/evidence-digest-mismatch.yaml", "The trace's SHA-256 is not the one the submission states (REQ-EVID-2).", "non-conformant", ["AERP-E002"], TraceStyle(), wrong_digest),
+        ("non-conformant/uncertainty-sampling-not-from-trace.yaml", "Open division, power sampled every 10 s while it ramps: the budget omits the sampling and integration component that the trace gives (REQ-UNC-7).", "non-conformant", ["AERP-Q007"], TraceStyle(interval=10, ramp=True), lambda d: ramp_open(d, sampling=False)),
+        ("conformant/uncertainty-sampling-from-trace.yaml", "Open division, power sampled every 10 s while it ramps; the budget holds the sampling and integration component the trace gives.", "conformant", [], TraceStyle(interval=10, ramp=True), lambda d: ramp_open(d, sampling=True)),
         ("conformant/evidence-nvidia-smi-crlf.yaml", "The trace is nvidia-smi's CSV with CRLF line endings and a clock without a zone.", "conformant", [], TraceStyle(nvidia_smi=True), nothing),
     ]  # fmt: skip
 

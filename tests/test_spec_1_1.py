@@ -40,7 +40,7 @@ NEW_IN_1_1 = {
     "REQ-DIV-5",
     "REQ-PLAUS-9",
     "REQ-CONF-14", "REQ-SEC-11",
-    "REQ-UNC-1", "REQ-UNC-2", "REQ-UNC-3", "REQ-UNC-4", "REQ-UNC-5", "REQ-UNC-6", "REQ-RATE-6",
+    "REQ-UNC-1", "REQ-UNC-2", "REQ-UNC-3", "REQ-UNC-4", "REQ-UNC-5", "REQ-UNC-6", "REQ-UNC-7", "REQ-RATE-6",
     "REQ-EVID-1", "REQ-EVID-2", "REQ-EVID-3", "REQ-EVID-4", "REQ-EVID-5", "REQ-EVID-6", "REQ-EVID-7",
     "REQ-EVID-8", "REQ-EVID-9",
 }  # fmt: skip

@@ -36,8 +36,12 @@ def _accelerator_traces(ctx: Context) -> list[TraceEvidence]:
     return [t for t in evidence.traces if t.trace.get("level") == rated]
 
 
-def _usable(ctx: Context) -> list[TraceEvidence]:
+def usable_traces(ctx: Context) -> list[TraceEvidence]:
+    """The accelerator traces that were read and summarised (the uncertainty checks use them too)."""
     return [t for t in _accelerator_traces(ctx) if t.problem is None and t.whole is not None]
+
+
+_usable = usable_traces
 
 
 @check(

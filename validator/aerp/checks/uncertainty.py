@@ -313,3 +313,58 @@ def instrument_component(ctx: Context) -> Iterator[Problem]:
         f"not published, ±{percent} % of E read as the bounds of a rectangular distribution, u = "
         f"{significant(relative)}·E/√3",
     )
+
+
+@check(
+    "AERP-Q007",
+    E,
+    "REQ-UNC-7",
+    "Where the accelerators' power trace is read, the budget's sampling component is at least what the trace gives.",
+    inputs=(UNCERTAINTY, "/artifacts", "/results/repetitions"),
+    since="1.1",
+)
+def sampling_from_the_trace(ctx: Context) -> Iterator[Problem]:
+    """The sampling and integration Type B is computed from the trace, not declared (REQ-UNC-7).
+
+    Per window, the trapezoid and the left rectangle rule bracket the energy a sampled power
+    trace holds; their difference, per 1,000 queries and averaged over the repetitions, is the
+    half-width of a rectangular distribution (:func:`aerp.uncertainty.sampling_component_per_1000`).
+    A component smaller than the statement's own rounding (tolerances.uncertainty of u) is
+    immaterial and need not be listed.
+    """
+    from aerp.checks.evidence import usable_traces
+    from aerp.uncertainty import Window, sampling_component_per_1000
+
+    stated = statement(ctx)
+    if stated is None:
+        return
+    windows = []
+    repetitions = ctx.data["results"]["repetitions"]
+    for record in usable_traces(ctx):
+        if record.whole.kind != "power":
+            continue
+        for index, repetition in enumerate(repetitions):
+            summary = record.windows.get(f"/results/repetitions/{index}")
+            queries = repetition.get("queries")
+            if summary is None or not isinstance(queries, int) or queries <= 0:
+                continue
+            windows.append(Window(Fraction(summary.energy_J) / 3600, Fraction(summary.energy_left_J) / 3600, queries))
+    if not windows:
+        return
+    computed = sampling_component_per_1000(windows)
+    tolerance = _tolerance(ctx)
+    if computed.square <= (tolerance * stated.standard) ** 2:
+        return  # below the rounding of the statement itself
+    declared = [
+        c for c in stated.budget if c.type == "B" and ("sampling" in c.name.lower() or "integration" in c.name.lower())
+    ]
+    largest = max((c.value for c in declared), default=Fraction(0))
+    if largest**2 < computed.square * (1 - tolerance) ** 2:
+        value = significant(computed.upper(3))
+        yield Problem(
+            f"{UNCERTAINTY}/budget",
+            f"the accelerators' power trace gives a sampling and integration component of {value} Wh per 1,000 "
+            "queries (the trapezoid and rectangle rules differ by that much, as a rectangular half-width); the "
+            + ("budget lists none" if not declared else f"budget lists {significant(largest)} Wh"),
+            hint=f"add {{name: sampling and integration, type: B, value: {value} Wh, source: computed from the trace}}",
+        )

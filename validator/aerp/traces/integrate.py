@@ -39,7 +39,7 @@ MAX_LISTED = 100  # counter resets listed by line; the rest are counted
 MAX_DEVICE_NAME = 128
 
 # the fields of a device's running state (a list: cheaper than attributes in the hot loop)
-_LAST_ROW, _T, _V, _ENERGY, _N, _SUM, _FIRST = range(7)
+_LAST_ROW, _T, _V, _ENERGY, _N, _SUM, _FIRST, _LEFT = range(8)
 
 
 def _coarse(key: int) -> int:
@@ -119,7 +119,7 @@ def integrate(
         state = states.get(device)
         if state is None:
             _check_device(device, line, len(states), limits)
-            state = states[device] = [-math.inf, None, 0.0, 0.0, 0, 0.0, None]
+            state = states[device] = [-math.inf, None, 0.0, 0.0, 0, 0.0, None, 0.0]
         if time < state[_LAST_ROW]:
             raise TraceError(
                 "trace.time-order", f"the time goes back {state[_LAST_ROW] - time:g} s for device {device!r}", line
@@ -166,11 +166,13 @@ def integrate(
                     )
             elif before >= start and time <= end:
                 state[_ENERGY] += (previous + value) * gap
+                state[_LEFT] += previous * gap  # the rectangle rule, for the integration's uncertainty
             else:
                 low = before if before > start else start
                 high = time if time < end else end
                 slope = (value - previous) / gap
                 state[_ENERGY] += (2 * previous + slope * (low - before + high - before)) * (high - low)
+                state[_LEFT] += (previous + slope * (low - before)) * (high - low)
         if start <= time <= end:
             samples += 1
             if power is not None:
@@ -216,6 +218,7 @@ def _summary(
     halve = 1.0 if trace.kind == "energy" else 0.5  # the trapezoid's sums hold twice the energy
     per_device = {name: states[name][_ENERGY] * halve for name in sorted(states)}
     energy = math.fsum(per_device.values())
+    left = math.fsum(s[_LEFT] for s in states.values()) if trace.kind != "energy" else energy
     outside_by = 0.0
     if window is not None:
         start, end = window
@@ -242,6 +245,7 @@ def _summary(
         window_end_s=_us(window[1]) if window else None,
         duration_s=_us(duration),
         energy_J=energy,
+        energy_left_J=left,
         mean_power_W=energy / duration if duration > 0 else None,
         checker_mean_W=checker,
         median_gap_s=_median(histogram),

@@ -122,6 +122,9 @@ class WindowSummary:
     window_end_s: float | None
     duration_s: float
     energy_J: float
+    # the same window integrated by the left rectangle rule: its difference from the trapezoid bounds the
+    # integration's error (a counter's energy needs no rule: the two are equal)
+    energy_left_J: float
     mean_power_W: float | None
     checker_mean_W: float | None
     median_gap_s: float | None
