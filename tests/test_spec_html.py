@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from aerp.requirements import read_requirements, spec_path
-from aerp.spec_html import parse_blocks, render_spec
+from aerp.spec_html import render_page, render_spec
 from aerp.traceability import matrix
 
 
@@ -171,36 +171,100 @@ def test_the_same_text_gives_the_same_bytes() -> None:
     assert render_spec("1.0").encode("utf-8") == _page().encode("utf-8")
 
 
-def test_markdown_subset_is_converted_and_escaped() -> None:
-    # a small text through the same converter: links, escaping, code, emphasis, lists
-    from aerp.spec_html import _Context, _Inline
+def _main(text: str, version: str = "1.0") -> str:
+    """The body of a page rendered from a few lines of Markdown, without the generated annex."""
+    page = render_page(f"# AERP test\n\n## 1 Body\n\n{text}", version)
+    return _between(page, "<main>", '<section class="appendix">')
 
-    context = _Context({"REQ-X-1"}, {}, {}, {}, {}, {"REQ-X-1", "top"}, source="aerp-1.0.md")
-    inline = _Inline(context)
-    assert inline.render("[the rule](aerp-1.0.md#REQ-X-1)") == '<a href="#REQ-X-1">the rule</a>'
-    assert inline.render("[rule](#REQ-X-1)") == '<a href="#REQ-X-1">rule</a>'
-    assert inline.render("[spec](aerp-1.0.md)") == '<a href="#top">spec</a>'
+
+def test_links_are_settled_and_text_is_escaped() -> None:
+    main = _main(
+        '<a id="REQ-X-1"></a>**REQ-X-1** A thing MUST hold.\n\n'
+        "[the rule](aerp-1.0.md#REQ-X-1); [rule](#REQ-X-1); [spec](aerp-1.0.md); [old](aerp-0.9.md#REQ-X-1); "
+        "[gone](#REQ-X-99); [protocol.yaml](protocol.yaml); [x](javascript:alert); "
+        "[RFC](https://www.rfc-editor.org/rfc/rfc2119)\n\n"
+        "see (https://example.org/a_b).\n\n"
+        '<b>"x"</b> & `<i>` **bold** *it*\n\n'
+        "`m**(9**9**9)` and `REQ-X-1`, but REQ-X-1 and Section 1 are links\n"
+    )
+    assert '<a href="#REQ-X-1">the rule</a>; <a href="#REQ-X-1">rule</a>; <a href="#top">spec</a>;' in main
     # another version's text is another document: its anchors are not this page's
-    assert inline.render("[old](aerp-0.9.md#REQ-X-1)") == "old (<code>aerp-0.9.md#REQ-X-1</code>)"
-    assert inline.render("[gone](#REQ-X-99)") == "gone (<code>#REQ-X-99</code>)"
-    assert inline.render("[protocol.yaml](protocol.yaml)") == "<code>protocol.yaml</code>"
-    assert inline.render("[x](javascript:alert)") == "x (<code>javascript:alert</code>)"
-    assert inline.render("[RFC](https://www.rfc-editor.org/rfc/rfc2119)") == (
-        '<a class="ext" href="https://www.rfc-editor.org/rfc/rfc2119">RFC</a>'
+    assert "old (<code>aerp-0.9.md#REQ-X-1</code>); gone (<code>#REQ-X-99</code>);" in main
+    assert "<code>protocol.yaml</code>; x (<code>javascript:alert</code>);" in main
+    assert '<a class="ext" href="https://www.rfc-editor.org/rfc/rfc2119">RFC</a>' in main
+    assert 'see (<a class="url" href="https://example.org/a_b">https://example.org/a_b</a>).' in main
+    assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; <code>&lt;i&gt;</code> <strong>bold</strong> <em>it</em>" in main
+    assert "<code>m**(9**9**9)</code> and <code>REQ-X-1</code>, but " in main
+    assert '<a class="xref" href="#REQ-X-1">REQ-X-1</a> and <a class="xref" href="#section-1">Section 1</a>' in main
+
+
+def test_commonmark_constructs_the_old_subset_lacked() -> None:
+    # a nested list, emphasis inside a table cell, a code span that holds a backtick, a block quote
+    main = _main(
+        "- outer\n  - inner one\n  - inner two\n- second\n\n"
+        "| Name | Note |\n|---|---|\n| `a.b` | *stressed* and **strong** |\n\n"
+        "Use ``a ` tick`` here, and `a``b` too.\n\n"
+        "> quoted\n"
     )
-    assert inline.render("see (https://example.org/a_b).") == (
-        'see (<a class="url" href="https://example.org/a_b">https://example.org/a_b</a>).'
+    assert "<ul>\n<li>outer\n<ul>\n<li>inner one</li>\n<li>inner two</li>\n</ul>\n</li>\n<li>second</li>\n</ul>" in main
+    assert "<td><em>stressed</em> and <strong>strong</strong></td>" in main
+    assert "<td><code>a.<wbr>b</code></td>" in main  # a member name in a cell may wrap at its dot
+    assert "Use <code>a ` tick</code> here, and <code>a``b</code> too." in main
+    assert "<blockquote>\n<p>quoted</p>\n</blockquote>" in main
+
+
+def test_raw_html_is_text_except_the_anchor_lines() -> None:
+    main = _main(
+        '<div onclick="x()">block</div>\n\n'
+        'Inline <script>alert(1)</script>, <img src="https://example.org/x.png"> and <a href="#top">a</a>.\n\n'
+        "![logo](https://example.org/logo.png)\n\n"
+        '<a id="kept"></a>\n'
+        "Text after an anchor line.\n"
     )
-    assert inline.render('<b>"x"</b> & `<i>` **bold** *it*') == (
-        "&lt;b&gt;&quot;x&quot;&lt;/b&gt; &amp; <code>&lt;i&gt;</code> <strong>bold</strong> <em>it</em>"
+    lowered = main.lower()
+    assert "<div onclick" not in lowered and "<script" not in lowered and "<img" not in lowered
+    assert "<p>&lt;div onclick=&quot;x()&quot;&gt;block&lt;/div&gt;</p>" in main
+    assert "Inline &lt;script&gt;alert(1)&lt;/script&gt;, &lt;img src=" in main
+    assert "&lt;a href=&quot;#top&quot;&gt;a&lt;/a&gt;." in main
+    # an image would be fetched: it is shown as its description and its address instead
+    assert "<p>logo (<code>https://example.org/logo.png</code>)</p>" in main
+    assert '<span id="kept"></span>\n<p>Text after an anchor line.</p>' in main
+
+
+def test_requirement_blocks_in_both_drafting_styles() -> None:
+    main = _main(
+        "Prose right before.\n"
+        '<a id="REQ-X-1"></a>**REQ-X-1** A thing shall hold, see `x`.\n'
+        "*Verification (review):* a reviewer looks at *the log*.\n\n"
+        '<a id="REQ-X-2"></a>**REQ-X-2** A thing should hold.\n',
+        version="1.1",
     )
-    assert inline.render("`m**(9**9**9)` and `REQ-X-1`") == "<code>m**(9**9**9)</code> and <code>REQ-X-1</code>"
-    blocks = parse_blocks(
-        "Intro:\n- one\n- two\n\n1. a\n2. b\n\n    x = 1\n\nTable 3 — T\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    # a requirement line ends the paragraph before it, as the requirements reader sees it
+    assert "<p>Prose right before.</p>\n" in main
+    assert '<div class="req must" id="REQ-X-1">' in main and '<span class="level">shall</span>' in main
+    assert '<p class="req-text">A thing shall hold, see <code>x</code>.</p>' in main
+    review = (
+        '<p class="review"><span class="label">Verification (review):</span> a reviewer looks at <em>the log</em>.</p>'
     )
-    kinds = [type(b).__name__ for b in blocks]
-    assert kinds == ["Paragraph", "ListBlock", "ListBlock", "Code", "Table"]
-    assert blocks[-1].caption_number == "3"  # type: ignore[union-attr]
+    assert review in main
+    assert '<div class="req should" id="REQ-X-2">' in main and '<span class="level">should</span>' in main
+    # BCP 14 key words are set apart in 1.0 text; the ISO verbal forms of 1.1 are ordinary words
+    assert '<strong class="kw">' not in main
+
+
+def test_captions_numbers_and_the_reference_table() -> None:
+    main = _main(
+        "As Table 3 shows, [RFC2119] applies.\n\n"
+        "Table 3 — The *numbers*\n\n| Name | Count | Where |\n|---|---|:-:|\n| a | 1,000 | x |\n| b | 2.5 | y |\n\n"
+        "| Tag | Reference |\n|---|---|\n| [RFC2119] | Key words, https://www.rfc-editor.org/rfc/rfc2119 |\n"
+    )
+    assert '<a class="xref" href="#table-3">Table 3</a>' in main
+    assert '<a class="cite" href="#ref-RFC2119">[RFC2119]</a>' in main
+    table = _between(main, '<table id="table-3">', "</table>")
+    assert '<caption><span class="number">Table 3</span> — The <em>numbers</em></caption>' in table
+    assert '<th>Name</th><th class="num">Count</th><th class="center">Where</th>' in table
+    assert '<td class="num">1,000</td>' in table and 'style="' not in table
+    assert '<tr id="ref-RFC2119"><td class="tag">[RFC2119]</td>' in main
 
 
 def test_the_render_command_writes_the_page(tmp_path: Path) -> None:
