@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUITE, run_cli
+from conftest import SUITE, run_cli, suite
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -75,3 +75,32 @@ def test_a_label_shows_its_stars(tmp_path: Path) -> None:
     shot = tmp_path / "label.png"
     _chromium("--window-size=560,770", f"--screenshot={shot}", label.as_uri())
     assert shot.stat().st_size > 5_000
+
+
+SPANS = suite("1.1") / "conformant" / "uncertainty-spans-two-thresholds.yaml"  # 9.60 ± 4.22 Wh: 3–5 stars, claim 3
+
+
+def test_a_1_1_label_shows_its_uncertainty_and_its_range(tmp_path: Path) -> None:
+    label = tmp_path / "label.svg"
+    assert run_cli("label", str(SPANS), "--output-file", str(label)).exit_code == 0
+    dom = _chromium("--dump-dom", label.as_uri())
+    assert "3–5 stars: claim 3" in dom and "± 4.22 Wh" in dom and "coverage factor k = 2" in dom
+    assert len(re.findall(r'class="star filled"', dom)) == 3
+    assert len(re.findall(r'class="star empty in-range"', dom)) == 2
+    shot = tmp_path / "label.png"
+    _chromium("--window-size=520,764", f"--screenshot={shot}", label.as_uri())
+    assert shot.stat().st_size > 5_000
+
+
+def test_the_html_report_shows_an_interval_and_its_error_bar(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    other = SUITE / "conformant" / "text-generation-a-llama-3.1-8b.yaml"
+    args = ("validate", "-o", "html", "--timestamp", "2026-02-11T00:00:00Z", "--output-file", str(page))
+    assert run_cli(*args, str(SPANS), str(other)).exit_code == 0
+    dom = _chromium("--dump-dom", page.as_uri())
+    table = re.search(r'<table[^>]*id="summary".*?</table>', dom, re.S)
+    assert table and "9.599 ± 4.22" in table.group(0) and "(range 3–5)" in table.group(0)
+    assert len(re.findall(r'class="error-bar"', dom)) == 1  # the 1.0 result has no uncertainty, so no bar
+    shot = tmp_path / "report.png"
+    _chromium("--window-size=1280,1800", f"--screenshot={shot}", page.as_uri())
+    assert shot.stat().st_size > 10_000

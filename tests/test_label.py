@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from aerp.findings import FileResult
 from aerp.pipeline import validate_file
-from aerp.render.label import NoLabel, energy_figure, label_name, label_svg
-from conftest import SUITE, conformant_files
+from aerp.render.label import CONTENT, NoLabel, _text_width, energy_figure, label_name, label_svg, uncertainty_figure
+from aerp.render.report_model import format_uncertainty
+from conftest import SUITE, conformant_files, suite
 
 SVG = "{http://www.w3.org/2000/svg}"
 LLAMA = SUITE / "conformant" / "text-generation-a-llama-3.1-8b.yaml"
@@ -243,3 +244,179 @@ def test_the_label_name_is_a_safe_file_name(path: str, name: str) -> None:
     result = FileResult(path=path, sha256=None)
     assert label_name(result) == name
     assert "/" not in label_name(result) and "\\" not in label_name(result)
+
+
+# ----------------------------------------------------------------------------- AERP 1.1: E ± U and the range
+
+SPANS = suite("1.1") / "conformant" / "uncertainty-spans-two-thresholds.yaml"  # 9.60 ± 4.22 Wh, class A: 3–5 stars
+LLAMA_1_1 = suite("1.1") / "conformant" / "text-generation-a-llama-3.1-8b.yaml"  # 9.60 ± 0.56 Wh: 4 stars only
+RANGE_TEXT = re.compile(r"\d–\d")
+
+
+def energy_text(root: ET.Element) -> str:
+    return next("".join(node.itertext()) for node in root.iter(f"{SVG}text") if node.get("class") == "energy")
+
+
+def classes(root: ET.Element) -> list[list[str]]:
+    return [node.get("class", "").split() for node in root.iter()]
+
+
+@pytest.fixture(scope="module")
+def spans() -> FileResult:
+    """Validated from its path, so that the trace beside it is read as the CLI reads it."""
+    return validate_file(SPANS)
+
+
+def test_the_reference_interval_spans_two_thresholds(spans: FileResult) -> None:
+    """The premise of the tests below: the validator reads 3 claimed stars from an interval that allows 3 to 5."""
+    assert spans.verdict.value == "conformant", [f.check for f in spans.findings]
+    facts = spans.facts
+    assert (facts["stars"], facts["stars_low"], facts["stars_high"]) == (3, 3, 5)
+    assert facts["expanded_uncertainty_wh_per_1000_queries"] == 4.22
+
+
+def test_a_spanning_interval_shows_the_energy_with_its_uncertainty_and_the_range(spans: FileResult) -> None:
+    root = parse(label_svg(spans))
+    texts = visible_text(root)
+    assert energy_text(root) == "9.60± 4.22 Wh"  # the big figure, then "± U unit" in its tspan
+    assert "± U: expanded uncertainty, coverage factor k = 2" in texts
+    assert "3–5 stars: claim 3" in texts
+    assert "3 of 5 stars" not in texts
+    assert stars_by_state(root) == (3, 2)  # the claim filled; 4 and 5 are not claimed
+    assert sum(1 for c in classes(root) if "star" in c and "in-range" in c) == 2
+    earned = [node for node in root.iter(f"{SVG}rect") if "earned" in node.get("class", "").split()]
+    assert len(earned) == 1 and float(earned[0].get("x", "0")) == pytest.approx(16 + 2 * 46)  # the 3-star band
+    bracket = [node for node in root.iter(f"{SVG}path") if node.get("class") == "range"]
+    assert len(bracket) == 1
+    xs = [float(x) for x in re.findall(r"[MH](\d+(?:\.\d+)?)", bracket[0].get("d", ""))]
+    assert (min(xs), max(xs)) == (16, 152)  # from the left edge of the 5-star band to the right edge of the 3-star one
+
+
+def test_a_spanning_label_says_it_all_in_its_text_alternatives(spans: FileResult) -> None:
+    root = parse(label_svg(spans))
+    title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+    assert title is not None and desc is not None
+    assert title.text == "AERP energy label: meta-llama/Llama-3.1-8B-Instruct, 3 of 5 stars claimed, range 3–5 stars"
+    assert "9.60 ± 4.22 Wh of accelerator energy per 1,000 queries" in (desc.text or "")
+    assert "coverage factor k = 2" in (desc.text or "")
+    assert "Claims 3 of 5 stars" in (desc.text or "")
+    assert "the interval from 5.379 to 13.82 Wh spans 3 to 5 stars" in (desc.text or "")
+
+
+def test_a_label_with_an_uncertainty_is_taller_and_keeps_everything_inside(spans: FileResult) -> None:
+    root = parse(label_svg(spans))
+    assert root.get("viewBox") == "0 0 260 382" and root.get("height") == "764"
+    ys = [float(node.get("y", "0")) for node in root.iter(f"{SVG}text")]
+    assert max(ys) < 382 - 8  # the sha256 line stays above the frame's bottom edge
+    frames = [node for node in root.iter(f"{SVG}rect") if node.get("rx") == "7.25"]
+    assert [node.get("height") for node in frames] == ["380.5", "380.5"]
+
+
+def test_an_interval_within_one_band_shows_u_but_no_range() -> None:
+    result = validate_file(LLAMA_1_1)
+    assert result.facts["stars_low"] == result.facts["stars_high"] == result.facts["stars"] == 4
+    root = parse(label_svg(result))
+    texts = visible_text(root)
+    assert energy_text(root) == "9.60± 0.56 Wh"
+    assert "4 of 5 stars" in texts
+    assert not any(RANGE_TEXT.search(text) for text in texts)
+    assert not any("in-range" in c for c in classes(root))
+    assert not [node for node in root.iter(f"{SVG}path") if node.get("class") == "range"]
+
+
+def test_an_aerp_1_0_label_has_no_uncertainty_and_no_range(llama: FileResult) -> None:
+    svg = label_svg(llama)
+    assert "±" not in svg and "in-range" not in svg and 'class="range"' not in svg and "small-print" not in svg
+    assert not any(RANGE_TEXT.search(text) for text in visible_text(parse(svg)))
+    assert parse(svg).get("viewBox") == "0 0 260 364"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in (suite("1.1") / "conformant").iterdir() if p.suffix in (".yaml", ".json")),
+    ids=lambda p: p.name,
+)
+def test_every_rated_1_1_reference_result_shows_its_claim_and_any_range(path: Path) -> None:
+    result = validate_file(path)
+    if result.verdict.value != "conformant" or result.facts.get("division") != "closed":
+        pytest.skip("only a conformant closed result gets a label")
+    root = parse(label_svg(result))
+    stars, low, high = (result.facts[key] for key in ("stars", "stars_low", "stars_high"))
+    assert stars_by_state(root) == (stars, 5 - stars)
+    assert "±" in energy_text(root)
+    expected = f"{low}–{high} stars: claim {stars}" if low != high else f"{stars} of 5 stars"
+    assert expected in visible_text(root)
+
+
+def test_an_interval_reaching_below_zero_spans_the_whole_scale(spans: FileResult) -> None:
+    """U larger than E: the lower end is 0, which earns the best stars; the bracket covers every band."""
+    result = with_facts(spans, expanded_uncertainty_wh_per_1000_queries=20.0, stars=1, stars_low=1, stars_high=5)
+    root = parse(label_svg(result))
+    assert "1–5 stars: claim 1" in visible_text(root)
+    assert stars_by_state(root) == (1, 4)
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and "from 0 to 29.60 Wh spans 1 to 5 stars" in (desc.text or "")
+    bracket = next(node for node in root.iter(f"{SVG}path") if node.get("class") == "range")
+    xs = [float(x) for x in re.findall(r"[MH](\d+(?:\.\d+)?)", bracket.get("d", ""))]
+    assert (min(xs), max(xs)) == (16, 244)
+
+
+def test_a_long_uncertainty_shrinks_the_figure_instead_of_leaving_the_frame(spans: FileResult) -> None:
+    result = with_facts(spans, expanded_uncertainty_wh_per_1000_queries=123456.0, stars=1, stars_low=1)
+    root = parse(label_svg(result))
+    node = next(node for node in root.iter(f"{SVG}text") if node.get("class") == "energy")
+    size = float(node.get("font-size", "0"))
+    assert energy_text(root) == "9.60± 124000 Wh"  # rounded up to three digits, never an exponent
+    assert size < 34
+    assert _text_width("9.60", size, "bold") + _text_width(" ± 124000 Wh", size / 2, "bold") <= CONTENT + 0.01
+
+
+def test_the_uncertainty_follows_the_figure_into_kilowatt_hours(spans: FileResult) -> None:
+    result = with_facts(spans, energy_wh_per_1000_queries=2004.08, expanded_uncertainty_wh_per_1000_queries=150.0)
+    assert energy_text(parse(label_svg(result))) == "2.00± 0.15 kWh"
+
+
+@pytest.mark.parametrize(
+    ("facts", "missing"),
+    [
+        ({"stars_low": None}, "stars_low"),
+        ({"stars_high": 9}, "stars_high"),
+        ({"expanded_uncertainty_wh_per_1000_queries": float("inf")}, "expanded_uncertainty_wh_per_1000_queries"),
+        ({"expanded_uncertainty_wh_per_1000_queries": -1.0}, "expanded_uncertainty_wh_per_1000_queries"),
+        ({"expanded_uncertainty_wh_per_1000_queries": "4.22"}, "expanded_uncertainty_wh_per_1000_queries"),
+    ],
+)
+def test_a_half_known_interval_gets_no_label(spans: FileResult, facts: dict[str, object], missing: str) -> None:
+    """An interval is shown whole or not at all: a label never draws a range it cannot vouch for."""
+    with pytest.raises(NoLabel, match=f"lacks the facts a label needs: {missing}"):
+        label_svg(with_facts(spans, **facts))
+
+
+def test_stars_outside_their_own_range_get_no_label(spans: FileResult) -> None:
+    with pytest.raises(NoLabel, match="outside the range 3–5"):
+        label_svg(with_facts(spans, stars=2))
+
+
+def test_hostile_strings_are_escaped_on_a_label_with_a_range(spans: FileResult) -> None:
+    result = with_facts(spans, model=HOSTILE, hardware=HOSTILE, date=HOSTILE, task=HOSTILE)
+    svg = label_svg(result)
+    assert "<script" not in svg
+    root = parse(svg)
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text == f"AERP energy label: {HOSTILE}, 3 of 5 stars claimed, range 3–5 stars"
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and (desc.text or "").startswith(f"{HOSTILE} at revision")
+    assert "3–5 stars: claim 3" in visible_text(root)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(4.22, "4.22"), (0.1, "0.1"), (0.56, "0.56"), (0.04801, "0.0481"), (1234.5, "1240"), (9.999, "10"), (0.0, "0")],
+)
+def test_an_uncertainty_is_shown_to_three_digits_rounded_up(value: float, shown: str) -> None:
+    assert format_uncertainty(value) == shown
+
+
+def test_an_uncertainty_is_shown_in_the_unit_of_the_figure() -> None:
+    assert uncertainty_figure(4.22, "Wh") == "4.22"
+    assert uncertainty_figure(150.0, "kWh") == "0.15"

@@ -20,10 +20,10 @@ from aerp.discover import discover
 from aerp.findings import FileResult, Finding, Severity, Verdict
 from aerp.pipeline import validate_file
 from aerp.render import html_report, markdown_report
-from aerp.render.report_model import Band, TaskSection, build
+from aerp.render.report_model import Band, ChartPoint, TaskSection, build
 from aerp.render.run import Run
-from aerp.render.svg_chart import axis_range, render_chart, ticks
-from conftest import SUITE
+from aerp.render.svg_chart import PLOT_LEFT, PLOT_RIGHT, axis_range, render_chart, ticks
+from conftest import SUITE, suite
 
 TIMESTAMP = "2026-01-01T00:00:00Z"
 HOSTILE_MODEL = "<script>alert(1)</script>"
@@ -226,3 +226,129 @@ def test_chart_of_a_scale_without_results_still_draws_every_band() -> None:
     texts = "".join(root.itertext())
     assert all(f"{stars}★" in texts for stars in range(1, 6))
     assert render_chart(replace(section)) == svg
+
+
+# ----------------------------------------------------------------------------- AERP 1.1: E ± U, the range, error bars
+
+SPANS = suite("1.1") / "conformant" / "uncertainty-spans-two-thresholds.yaml"  # 9.599 ± 4.22 Wh: 3–5 stars, claim 3
+LLAMA_1_1 = suite("1.1") / "conformant" / "text-generation-a-llama-3.1-8b.yaml"  # 9.599 ± 0.56 Wh: 4 stars
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def interval_run() -> Run:
+    """A 1.1 result whose interval spans two thresholds, one within a band, and the 1.0 result of the same model."""
+    paths = (SPANS, LLAMA_1_1, SUITE / "conformant" / "text-generation-a-llama-3.1-8b.yaml")
+    return Run(results=[validate_file(path) for path in paths], tool_version="test", timestamp=TIMESTAMP)
+
+
+def _row(page: str, path: str) -> str:
+    """The summary row of ``path`` in an HTML page."""
+    table = page[page.index('<table id="summary"') :]
+    start = table.rindex("<tr>", 0, table.index(html.escape(path)))
+    return table[start : table.index("</tr>", start)]
+
+
+def _chart(page: str, anchor: str) -> ET.Element:
+    start = page.index(f'id="{anchor}"')
+    return ET.fromstring(re.search(r"<svg\b.*?</svg>", page[start:], flags=re.DOTALL).group(0))  # type: ignore[union-attr]
+
+
+def test_the_summary_shows_u_and_the_range_where_they_exist(interval_run: Run) -> None:
+    page = html_report.render(interval_run)
+    spans = _row(page, str(SPANS))
+    assert ">9.599 ± 4.22</td>" in spans and 'data-sort="9.598948"' in spans  # it still sorts by E
+    assert '<span class="range">(range 3–5)</span>' in spans and 'aria-label="3 of 5 stars"' in spans
+    within = _row(page, str(LLAMA_1_1))
+    assert ">9.599 ± 0.56</td>" in within and "(range" not in within
+    old = _row(page, str(SUITE / "conformant" / "text-generation-a-llama-3.1-8b.yaml"))
+    assert ">9.599</td>" in old and "±" not in old and "(range" not in old
+    assert "the expanded uncertainty it states (k = 2)" in page
+    assert ".range { color: var(--muted); white-space: nowrap; }" in page  # "(range 3–5)" never breaks at its dash
+
+
+def test_the_markdown_summary_shows_u_and_the_range(interval_run: Run) -> None:
+    markdown = markdown_report.render(interval_run)
+    spans = next(line for line in markdown.splitlines() if line.startswith(f"| `{SPANS}`"))
+    assert "| 9.599 ± 4.22 | ★★★☆☆ 3 (range 3–5) | ★★★☆☆ 3 |" in spans
+    within = next(line for line in markdown.splitlines() if line.startswith(f"| `{LLAMA_1_1}`"))
+    assert "| 9.599 ± 0.56 | ★★★★☆ 4 | ★★★★☆ 4 |" in within
+    assert "the expanded uncertainty it states (k = 2)" in markdown
+
+
+def test_the_chart_draws_each_interval_as_an_error_bar_on_its_marker(interval_run: Run) -> None:
+    model = build(interval_run)
+    section = next(t for t in model.tasks if t.spec_version == "1.1")
+    root = ET.fromstring(render_chart(section))
+    bars = [node for node in root.iter(f"{SVG_NS}path") if node.get("class") == "error-bar"]
+    assert len(bars) == len(section.points) == 2
+    axis = axis_range([p.energy for p in section.points], [b.high for b in section.bands if b.high is not None])
+    point = next(p for p in section.points if p.uncertainty == 4.22)
+    bar = bars[section.points.index(point)]  # one bar per marker, drawn in the order of the points
+    left, right = (float(x) for x in re.match(r"M([\d.]+) [\d.]+H([\d.]+)", bar.get("d", "")).groups())  # type: ignore[union-attr]
+    assert left == pytest.approx(axis.x(9.598948 - 4.22), abs=0.06)
+    assert right == pytest.approx(axis.x(9.598948 + 4.22), abs=0.06)
+    assert bar.get("d", "").count("V") == 2  # both ends lie inside the axis: both capped
+    described = "".join(root.itertext())
+    assert "meta-llama/Llama-3.1-8B-Instruct: 9.599 ± 4.22 Wh, 3 stars (range 3–5)" in described
+    page = html_report.render(interval_run)
+    assert "a bar through a marker: the interval [E − U, E + U]" in page
+    old = next(t for t in model.tasks if t.spec_version == "1.0")
+    assert "error-bar" not in render_chart(old) and "±" not in render_chart(old)
+
+
+def _one_point_section(energy: float, uncertainty: float) -> TaskSection:
+    point = ChartPoint("m", "org/m", energy, "closed", 3, 1, uncertainty=uncertainty, stars_low=3, stars_high=5)
+    return TaskSection(
+        anchor="t",
+        spec_version="1.1",
+        task="summarization",
+        size_class=None,
+        title="Summarization",
+        scale="s",
+        metric="accelerator energy, Wh per 1,000 queries",
+        best_stars=5,
+        bands=(Band(5, None, 1.0), Band(4, 1.0, 2.0), Band(3, 2.0, 3.0), Band(2, 3.0, 4.0), Band(1, 4.0, None)),
+        rows=(),
+        points=(point,),
+    )
+
+
+@pytest.mark.parametrize(
+    ("energy", "uncertainty", "left_clipped", "right_clipped"),
+    [(2.5, 3.0, True, False), (2.5, 40.0, True, True), (3.9, 30.0, True, True), (2.5, 0.1, False, False)],
+)
+def test_an_error_bar_is_clipped_to_the_axis_and_loses_its_cap_there(
+    energy: float, uncertainty: float, left_clipped: bool, right_clipped: bool
+) -> None:
+    """E − U ≤ 0 has no place on a log axis, and E + U may lie past its end: the bar stops at the plot's edge."""
+    root = ET.fromstring(render_chart(_one_point_section(energy, uncertainty)))
+    bar = next(node for node in root.iter(f"{SVG_NS}path") if node.get("class") == "error-bar")
+    d = bar.get("d", "")
+    left, right = (float(x) for x in re.match(r"M([\d.]+) [\d.]+H([\d.]+)", d).groups())  # type: ignore[union-attr]
+    assert (left == PLOT_LEFT) is left_clipped and (right == PLOT_RIGHT) is right_clipped
+    assert PLOT_LEFT <= left < right <= PLOT_RIGHT
+    assert d.count("V") == 2 - left_clipped - right_clipped
+    label = next(node for node in root.iter(f"{SVG_NS}text") if "±" in "".join(node.itertext()))
+    x = float(label.get("x", "0"))
+    if label.get("text-anchor") == "start":  # a label clear of the bar sits past its right end ...
+        assert x > right or right_clipped
+    else:  # ... or before its left end, unless neither side has room
+        assert x < left or left_clipped
+
+
+def test_hostile_strings_stay_text_beside_an_error_bar() -> None:
+    broken, clean = _hostile_results()
+    for result in (broken, clean):
+        result.aerp_version = "1.1.0"
+        result.facts.update(stars_low=3, stars_high=5, expanded_uncertainty_wh_per_1000_queries=4.0)
+    page = html_report.render(Run(results=[broken, clean], tool_version="t", timestamp="t"))
+    assert HOSTILE_MODEL not in page and "error-bar" in page and "(range 3–5)" in page
+    for chart in re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL):
+        ET.fromstring(chart)
+
+
+def test_the_reference_suite_of_1_0_shows_no_uncertainty(page: str, markdown: str) -> None:
+    for text in (page, markdown):
+        assert "±" not in text and "(range" not in text and "error-bar" not in text and "AERP 1.1" not in text
+    assert ".range {" not in page

@@ -11,7 +11,10 @@ import pytest
 from jsonschema import validators
 
 from aerp import registry
-from conftest import ROOT, SUITE, run_cli, run_subprocess
+from aerp.findings import FileResult
+from aerp.render import json_report
+from aerp.render.run import Run
+from conftest import ROOT, SUITE, run_cli, run_subprocess, suite
 
 SARIF_SCHEMA = ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
 STAMP = ("--timestamp", "2026-02-11T00:00:00Z")
@@ -127,3 +130,62 @@ def test_no_label_for_a_non_conformant_or_open_file() -> None:
     for name in ("non-conformant/rating-wrong-stars.yaml", "conformant/text-generation-a-llama-3.1-8b-open-l4.json"):
         outcome = run_cli("label", str(SUITE / name))
         assert outcome.exit_code == 1 and "no label:" in outcome.stderr and outcome.stdout == ""
+
+
+# ------------------------------------------------------------------- the JSON report: the interval of AERP 1.1
+
+SPANS = suite("1.1") / "conformant" / "uncertainty-spans-two-thresholds.yaml"
+INTERVAL = ("stars_low", "stars_high", "expanded_uncertainty_wh_per_1000_queries")
+OLD_MEMBERS = [
+    "path", "sha256", "aerp_version", "verdict", "task", "class", "model", "revision", "division", "hardware", "date",
+    "energy_wh_per_1000_queries", "stars", "claimed_stars", "findings",
+]  # fmt: skip
+
+
+def _schema(edition: str) -> dict[str, object]:
+    return json.loads((ROOT / "schemas" / edition / "report.schema.json").read_text(encoding="utf-8"))
+
+
+def test_a_1_1_entry_gives_the_interval_its_claim_was_read_from() -> None:
+    report = json.loads(run_cli("validate", "-o", "json", *STAMP, str(SPANS), str(SUITE / "conformant")).stdout)
+    entry = next(f for f in report["files"] if f["path"] == str(SPANS))
+    assert entry["verdict"] == "conformant"
+    assert {key: entry[key] for key in INTERVAL} == {
+        "stars_low": 3,
+        "stars_high": 5,
+        "expanded_uncertainty_wh_per_1000_queries": 4.22,
+    }
+    assert entry["stars"] == entry["stars_low"] == 3  # the claim is the stars of E + U
+    assert list(entry)[-4:] == [*INTERVAL, "findings"]
+    for edition in ("1.0", "1.1"):  # one report format, whichever edition's schema a reader holds
+        validators.validator_for(_schema(edition))(_schema(edition)).validate(report)
+
+
+def test_a_1_0_entry_keeps_exactly_the_members_it_had() -> None:
+    """No interval fact, no new member: a report of AERP 1.0 files is what it was, byte for byte."""
+    report = json.loads(_run("-o", "json"))
+    assert report["files"] and all(list(entry) == OLD_MEMBERS for entry in report["files"])
+    assert "±" not in _run("-o", "json")
+
+
+@pytest.mark.parametrize("edition", ["1.0", "1.1"])
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [("stars_low", 0), ("stars_high", 6), ("stars_low", 2.5), ("expanded_uncertainty_wh_per_1000_queries", -0.1)],
+)
+def test_the_report_schema_holds_the_interval_to_its_meaning(edition: str, member: str, value: object) -> None:
+    report = json.loads(run_cli("validate", "-o", "json", *STAMP, str(SPANS)).stdout)
+    schema = _schema(edition)
+    validator = validators.validator_for(schema)(schema)
+    validator.validate(report)
+    report["files"][0][member] = value
+    assert not validator.is_valid(report)
+
+
+def test_a_non_finite_interval_fact_is_left_out_rather_than_written_as_invalid_json() -> None:
+    result = FileResult("x.yaml", "0" * 64, aerp_version="1.1.0", facts={"stars_low": 3, "stars_high": 5})
+    result.facts["expanded_uncertainty_wh_per_1000_queries"] = float("inf")
+    text = json_report.render(Run(results=[result], tool_version="t", timestamp="t"))
+    entry = json.loads(text)["files"][0]
+    assert "Infinity" not in text and "expanded_uncertainty_wh_per_1000_queries" not in entry
+    assert (entry["stars_low"], entry["stars_high"]) == (3, 5)

@@ -23,7 +23,10 @@ from aerp.render.report_model import (
     band_range,
     build,
     format_energy,
+    format_uncertainty,
     star_glyphs,
+    star_range,
+    uncertainty_note,
     verdict_counts,
 )
 from aerp.render.run import Run
@@ -132,6 +135,10 @@ footer {
 }
 """
 
+# Only a page that shows a range of stars (AERP 1.1) carries this rule, so that a page without
+# one keeps the bytes it always had; "(range 3–5)" must not break after its dash.
+RANGE_STYLE = ".range { color: var(--muted); white-space: nowrap; }\n"
+
 # Optional: sorts the summary table when a header is clicked. The page reads fully without it.
 SCRIPT = """
 (function () {
@@ -211,14 +218,29 @@ def _text(value: str | None) -> str:
     return escape(value) if value is not None else NOT_STATED
 
 
-def _energy_cell(energy: float | None) -> str:
+def _energy_cell(energy: float | None, uncertainty: float | None = None) -> str:
+    """E, or E ± U where the file's uncertainty is known (AERP 1.1); the column still sorts by E."""
     if energy is None:
         return f'<td class="num" data-sort="-1">{NOT_STATED}</td>'
-    return f'<td class="num" data-sort="{energy!r}">{format_energy(energy)}</td>'
+    shown = format_energy(energy)
+    if uncertainty is not None:
+        shown += f" ± {format_uncertainty(uncertainty)}"
+    return f'<td class="num" data-sort="{energy!r}">{shown}</td>'
 
 
 def _stars_cell(stars: int | None, out_of: int | None) -> str:
     return f'<td data-sort="{-1 if stars is None else stars}">{stars_html(stars, out_of)}</td>'
+
+
+def _rated_cell(row: SummaryRow) -> str:
+    """The validator's stars, and the range where [E − U, E + U] spans a threshold, in words a reader hears too."""
+    if not row.spans or row.stars is None:
+        return _stars_cell(row.stars, row.stars_out_of)
+    spread = star_range(row.stars_low or 0, row.stars_high or 0)
+    return (
+        f'<td data-sort="{row.stars}">{stars_html(row.stars, row.stars_out_of)} '
+        f'<span class="range">(range {spread})</span></td>'
+    )
 
 
 def _table(
@@ -292,8 +314,8 @@ def _summary_row(row: SummaryRow) -> str:
         f"<td>{_text(row.size_class)}</td>",
         f"<td>{_text(row.division)}</td>",
         f"<td>{_text(row.hardware)}</td>",
-        _energy_cell(row.energy),
-        _stars_cell(row.stars, row.stars_out_of),
+        _energy_cell(row.energy, row.uncertainty),
+        _rated_cell(row),
         _stars_cell(row.claimed_stars, row.stars_out_of),
         f'<td data-sort="{escape(row.verdict.value)}">{verdict_badge(row.verdict, row.anchor)}</td>',
     ]
@@ -320,6 +342,9 @@ def _summary(model: ReportModel) -> str:
         "by the validator from the file's own energy on the fixed scale; <em>Claimed</em> is what the file states. "
         "Open-division results are not rated."
     )
+    note = uncertainty_note(model.summary)
+    if note:
+        caption += f" {escape(note)}"
     table = _table(
         SUMMARY_HEADER, (_summary_row(r) for r in model.summary), caption, 'id="summary" class="data sortable"'
     )
@@ -342,8 +367,8 @@ def _task_row(row: SummaryRow) -> str:
         f"<td>{_text(row.model)}</td>",
         f"<td>{_text(row.division)}</td>",
         f"<td>{_text(row.hardware)}</td>",
-        _energy_cell(row.energy),
-        _stars_cell(row.stars, row.stars_out_of),
+        _energy_cell(row.energy, row.uncertainty),
+        _rated_cell(row),
         _stars_cell(row.claimed_stars, row.stars_out_of),
         f"<td>{verdict_badge(row.verdict, row.anchor)}</td>",
         f'<td class="file">{path_html(row.path)}</td>',
@@ -369,6 +394,12 @@ def _task(section: TaskSection) -> str:
         "● rated result · ○ result not rated (open division) · conformant results only: a non-conformant result "
         "has no valid rating · ×N: N files with the same model and energy."
     )
+    if any(point.uncertainty is not None for point in section.points):
+        legend = legend[:-1] + (
+            " · a bar through a marker: the interval [E − U, E + U] of an AERP 1.1 result, U its expanded "
+            "uncertainty; a bar that runs past the axis has no cap at that end."
+        )
+    note = uncertainty_note(section.rows, brief=True)
     results = _table(
         TASK_HEADER,
         (_task_row(r) for r in section.rows),
@@ -378,7 +409,8 @@ def _task(section: TaskSection) -> str:
         f'<article class="task" id="{escape(section.anchor)}" aria-labelledby="{escape(section.anchor)}-heading">\n'
         f'<h3 id="{escape(section.anchor)}-heading">{escape(section.title)}</h3>\n'
         f"<p>Scale <code>{escape(section.scale)}</code> of AERP {escape(section.spec_version)}, "
-        f"{escape(section.metric)}. A value on a threshold earns the higher rating.</p>\n"
+        f"{escape(section.metric)}. A value on a threshold earns the higher rating."
+        f"{f' {escape(note)}' if note else ''}</p>\n"
         f'<figure class="chart">\n{render_chart(section)}<figcaption>{escape(legend)}</figcaption>\n</figure>\n'
         f"{_band_table(section)}\n{results}\n</article>"
     )
@@ -499,12 +531,13 @@ def render(run: Run) -> str:
         )
     parts += [_not_checked(model), "</main>", _footer(model)]
     title = f"AERP conformance report · {run.timestamp}"
+    style = STYLE + (RANGE_STYLE if any(row.spans for row in model.summary) else "")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="aerp {escape(run.tool_version)}">\n'
-        f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
         + "\n".join(parts)
         + f"\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )

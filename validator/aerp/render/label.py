@@ -8,6 +8,14 @@ the same input, so a label can be published beside its result file and traced ba
 the SHA-256 it carries. Every string from the submission is escaped and measured before it is
 drawn: a label is something people publish, so a hostile model name must neither break the
 XML nor spill out of the frame.
+
+An AERP 1.1 result states the expanded uncertainty U of its energy E, and claims the stars
+of E + U (clause 14.1, guarded acceptance). Its label shows E ± U with the coverage factor
+in small print, fills the claimed stars, and where [E − U, E + U] spans a threshold, shows
+the range of stars the interval allows (outlined stars tinted, a bracket under the class
+scale, "3–5 stars: claim 3") so that a reader sees both what is claimed and how far the
+measurement could reach. Such a label is taller by the two rows this takes; a label without
+an uncertainty (every AERP 1.0 result) is drawn exactly as before.
 """
 
 from __future__ import annotations
@@ -19,8 +27,10 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from aerp.exact import exact, significant
 from aerp.findings import FileResult, Severity, Verdict
 from aerp.protocol import Protocol, for_version
+from aerp.render.report_model import format_energy, format_uncertainty, star_range
 
 
 class NoLabel(ValueError):
@@ -38,6 +48,11 @@ INK = "#14213d"  # the one dark accent: header, figures, filled stars, frame
 MUTED = "#5b6472"
 RULE = "#e3e6ea"
 HEADER_SUBTITLE = "#c5cde0"
+RANGE_FILL = "#c5cde0"  # a star the interval allows but the result does not claim: tinted, not filled
+# The rows an uncertainty adds: the small print under the energy, and the bracket under the
+# class scale that marks the range of stars the interval spans.
+SMALL_PRINT_ROW, BRACKET_ROW = 10.0, 8.0
+UNCERTAINTY_FACT = "expanded_uncertainty_wh_per_1000_queries"
 SANS = (
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Liberation Sans', sans-serif"
 )
@@ -200,6 +215,14 @@ class _Shown(NamedTuple):
     stars: int
     sha256: str
     aerp_version: str
+    uncertainty_wh: float | None = None  # U (AERP 1.1), with the stars of E + U and of max(E − U, 0)
+    stars_low: int | None = None
+    stars_high: int | None = None
+
+    @property
+    def spans(self) -> bool:
+        """True where [E − U, E + U] crosses a threshold: the label then shows the range."""
+        return self.stars_low is not None and self.stars_low != self.stars_high
 
 
 def _first_error(result: FileResult) -> str:
@@ -243,8 +266,23 @@ def _require(result: FileResult, scale_stars: Sequence[int]) -> _Shown:
     digest = result.sha256
     if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
         missing.append("sha256")
+    uncertainty = facts.get(UNCERTAINTY_FACT)
+    stars_low, stars_high = facts.get("stars_low"), facts.get("stars_high")
+    if UNCERTAINTY_FACT in facts:  # an AERP 1.1 result: the interval is shown whole or not at all
+        usable = not isinstance(uncertainty, bool) and isinstance(uncertainty, (int, float))
+        if not usable or not math.isfinite(uncertainty) or uncertainty < 0:  # type: ignore[arg-type, operator]
+            missing.append(UNCERTAINTY_FACT)
+        for key, value in (("stars_low", stars_low), ("stars_high", stars_high)):
+            if isinstance(value, bool) or not isinstance(value, int) or value not in scale_stars:
+                missing.append(key)
     if missing:
         raise NoLabel(f"{result.path} lacks the facts a label needs: {', '.join(missing)}")
+    interval = UNCERTAINTY_FACT in facts
+    if interval and not stars_low <= stars <= stars_high:  # type: ignore[operator]  # checked above
+        raise NoLabel(
+            f"{result.path}: its rating of {stars} stars lies outside the range {stars_low}–{stars_high} that its "
+            "interval [E − U, E + U] allows, so a label would contradict itself"
+        )
     size_class = facts.get("class")
     return _Shown(
         model=str(text["model"]),
@@ -257,7 +295,35 @@ def _require(result: FileResult, scale_stars: Sequence[int]) -> _Shown:
         stars=int(stars),  # type: ignore[arg-type]  # checked above
         sha256=str(digest),
         aerp_version=str(result.aerp_version),
+        uncertainty_wh=float(uncertainty) if interval else None,  # type: ignore[arg-type]  # checked above
+        stars_low=int(stars_low) if interval else None,  # type: ignore[arg-type]  # checked above
+        stars_high=int(stars_high) if interval else None,  # type: ignore[arg-type]  # checked above
     )
+
+
+def uncertainty_figure(uncertainty_wh: float, unit: str) -> str:
+    """U in the unit of the big figure, to three significant digits rounded up (never narrower than stated)."""
+    return format_uncertainty(uncertainty_wh / 1000 if unit == "kWh" else uncertainty_wh)
+
+
+def _coverage(protocol: Protocol) -> str | None:
+    """The coverage factor k of the protocol, as the small print states it; None where it names none."""
+    factor = protocol.params.get("uncertainty", {}).get("coverage_factor")
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)):
+        return None
+    return significant(exact(factor))
+
+
+def _interval_sentence(shown: _Shown, stars_text: str, scale: str, version: str) -> str:
+    """The rating as the text alternative states it: the claim, and the interval it was read from."""
+    energy, expanded = shown.energy_wh, shown.uncertainty_wh or 0.0
+    ends = f"{format_energy(max(energy - expanded, 0.0))} to {format_energy(energy + expanded)} Wh"
+    if shown.spans:
+        return (
+            f"Claims {stars_text} on the {scale} scale of AERP {version}; the interval from {ends} spans "
+            f"{shown.stars_low} to {shown.stars_high} stars."
+        )
+    return f"Rated {stars_text} on the {scale} scale of AERP {version}, over the whole interval from {ends}."
 
 
 def label_svg(result: FileResult) -> str:
@@ -278,26 +344,47 @@ def label_svg(result: FileResult) -> str:
     task_text = f"{task} · class {shown.size_class}" if shown.size_class else task
     stars_text = f"{stars} of {best} stars"
     id_prefix = f"aerp-label-{digest[:12]}"
+    # An uncertainty adds the small print under the energy (``drop`` moves everything below it)
+    # and the row of the range bracket (``extra`` moves what follows the class scale).
+    with_u = shown.uncertainty_wh is not None
+    drop, extra = (SMALL_PRINT_ROW, BRACKET_ROW) if with_u else (0.0, 0.0)
+    label_height = HEIGHT + drop + extra
+    tail = f"± {uncertainty_figure(shown.uncertainty_wh or 0.0, unit)} {unit}" if with_u else unit
+    k = _coverage(protocol) if with_u else None
+    title = f"AERP energy label: {model}, {stars_text}"
+    if shown.spans:
+        title += f" claimed, range {star_range(shown.stars_low or 0, shown.stars_high or 0)} stars"
 
     out: list[str] = []
     add = out.append
     add(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH * PIXELS_PER_UNIT}" '
-        f'height="{HEIGHT * PIXELS_PER_UNIT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'height="{_n(label_height * PIXELS_PER_UNIT)}" viewBox="0 0 {WIDTH} {_n(label_height)}" role="img" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="{SANS}">'
     )
-    add(f'<title id="{id_prefix}-title">{_xml(f"AERP energy label: {model}, {stars_text}")}</title>')
+    add(f'<title id="{id_prefix}-title">{_xml(title)}</title>')
     task_class = f" (class {shown.size_class})" if shown.size_class else ""
-    desc = (
-        f"{model} at revision {revision}: {figure} {unit} of accelerator energy per 1,000 queries "
-        f"on the {task} task{task_class}, on {hardware}, submitted {date}. Rated {stars_text} on the {scale} "
-        f"scale of AERP {version}. Result file SHA-256 {digest}."
-    )
+    if with_u:
+        coverage = f", coverage factor k = {k}" if k else ""
+        desc = (
+            f"{model} at revision {revision}: {figure} {tail} of accelerator energy per 1,000 queries "
+            f"(E ± U, U the expanded uncertainty{coverage}) on the {task} task{task_class}, on {hardware}, "
+            f"submitted {date}. {_interval_sentence(shown, stars_text, scale, version)} Result file SHA-256 {digest}."
+        )
+    else:
+        desc = (
+            f"{model} at revision {revision}: {figure} {unit} of accelerator energy per 1,000 queries "
+            f"on the {task} task{task_class}, on {hardware}, submitted {date}. Rated {stars_text} on the {scale} "
+            f"scale of AERP {version}. Result file SHA-256 {digest}."
+        )
     add(f'<desc id="{id_prefix}-desc">{_xml(desc)}</desc>')
 
     # Frame and header band. The band's top corners follow the frame's centre line, and both
     # are the accent colour, so no white sliver shows at the corners.
-    add(f'<rect x="0.75" y="0.75" width="{_n(WIDTH - 1.5)}" height="{_n(HEIGHT - 1.5)}" rx="7.25" fill="#ffffff"/>')
+    add(
+        f'<rect x="0.75" y="0.75" width="{_n(WIDTH - 1.5)}" height="{_n(label_height - 1.5)}" rx="7.25" '
+        'fill="#ffffff"/>'
+    )
     add(
         f'<path d="M0.75 48V8A7.25 7.25 0 0 1 8 0.75H{_n(WIDTH - 8)}A7.25 7.25 0 0 1 {_n(WIDTH - 0.75)} 8V48Z" '
         f'fill="{INK}"/>'
@@ -340,35 +427,53 @@ def label_svg(result: FileResult) -> str:
         f'stroke="{RULE}" stroke-width="1"/>'
     )
 
-    # The big figure; a long number gets a smaller font rather than leaving the frame.
-    figure_size = min(34.0, CONTENT / max(1.0, _text_width(figure, 1, "bold") + _text_width(f" {unit}", 0.5, "bold")))
+    # The big figure, with ± U at the size of the unit; a long number gets a smaller font rather
+    # than leaving the frame.
+    figure_size = min(34.0, CONTENT / max(1.0, _text_width(figure, 1, "bold") + _text_width(f" {tail}", 0.5, "bold")))
     add(
         f'<text class="energy" x="{WIDTH / 2:g}" y="212" text-anchor="middle" font-weight="700" fill="{INK}" '
-        f'font-size="{_n(figure_size)}">{figure}<tspan font-size="{_n(figure_size / 2)}" dx="3">{unit}</tspan></text>'
+        f'font-size="{_n(figure_size)}">{figure}<tspan font-size="{_n(figure_size / 2)}" dx="3">{_xml(tail)}</tspan>'
+        "</text>"
     )
     add(
         f'<text x="{WIDTH / 2:g}" y="227" text-anchor="middle" font-size="8.5" fill="{MUTED}">'
         "accelerator energy per 1,000 queries</text>"
     )
-
-    # Stars: the earned ones filled, the rest outlined.
-    pitch, radius, star_y = 27.0, 10.5, 250.0
-    first_x = WIDTH / 2 - pitch * (best - 1) / 2
-    for k in range(best):
-        filled = k < stars
-        paint = f'fill="{INK}"' if filled else f'fill="#ffffff" stroke="{INK}" stroke-width="1.2"'
+    if with_u:
+        small_print = "± U: expanded uncertainty" + (f", coverage factor k = {k}" if k else "")
         add(
-            f'<polygon class="star {"filled" if filled else "empty"}" '
-            f'points="{_star_points(first_x + k * pitch, star_y, radius)}" {paint} stroke-linejoin="round"/>'
+            f'<text class="small-print" x="{WIDTH / 2:g}" y="{_n(227 + drop)}" text-anchor="middle" font-size="7" '
+            f'fill="{MUTED}">{_xml(_fit(small_print, 7, CONTENT))}</text>'
         )
+
+    # Stars: the claimed ones filled, the rest outlined; those the interval allows beyond the
+    # claim are tinted, so the range reads without colour and without the text below.
+    pitch, radius, star_y = 27.0, 10.5, 250.0 + drop
+    first_x = WIDTH / 2 - pitch * (best - 1) / 2
+    for index in range(best):
+        filled = index < stars
+        in_range = not filled and shown.spans and index < (shown.stars_high or 0)
+        if filled:
+            paint = f'fill="{INK}"'
+        else:
+            paint = f'fill="{RANGE_FILL if in_range else "#ffffff"}" stroke="{INK}" stroke-width="1.2"'
+        state = "filled" if filled else ("empty in-range" if in_range else "empty")
+        add(
+            f'<polygon class="star {state}" '
+            f'points="{_star_points(first_x + index * pitch, star_y, radius)}" {paint} stroke-linejoin="round"/>'
+        )
+    if shown.spans:
+        stars_line = f"{star_range(shown.stars_low or 0, shown.stars_high or 0)} stars: claim {stars}"
+    else:
+        stars_line = stars_text
     add(
-        f'<text class="stars" x="{WIDTH / 2:g}" y="275" text-anchor="middle" font-size="10.5" font-weight="700" '
-        f'fill="{INK}">{stars_text}</text>'
+        f'<text class="stars" x="{WIDTH / 2:g}" y="{_n(275 + drop)}" text-anchor="middle" font-size="10.5" '
+        f'font-weight="700" fill="{INK}">{_xml(stars_line)}</text>'
     )
 
     # The class scale: one band per star count, best (least energy) on the left, a marker on
-    # the band earned.
-    gap, bar_top, bar_height = 2.0, 290.0, 16.0
+    # the band claimed, and under the bands a bracket over the range the interval spans.
+    gap, bar_top, bar_height = 2.0, 290.0 + drop, 16.0
     band_width = (CONTENT - gap * (len(scale_stars) - 1)) / len(scale_stars)
     for index, band_stars in enumerate(scale_stars):
         colour, band_ink = BANDS[min(index, len(BANDS) - 1)]
@@ -389,30 +494,44 @@ def label_svg(result: FileResult) -> str:
         if earned:
             tip = f"L{_n(centre)} {_n(top - 1.5)}Z"
             add(f'<path class="marker" d="M{_n(centre - 6)} {_n(top - 8)}H{_n(centre + 6)}{tip}" fill="{INK}"/>')
-    add(f'<text x="{MARGIN}" y="{_n(bar_top + bar_height + 13)}" font-size="7.5" fill="{MUTED}">less energy</text>')
+    if shown.spans:
+        first = scale_stars.index(shown.stars_high or 0)  # the most stars sit leftmost
+        last = scale_stars.index(shown.stars_low or 0)
+        left, right = MARGIN + first * (band_width + gap), MARGIN + last * (band_width + gap) + band_width
+        line_y = bar_top + bar_height + 7
+        add(
+            f'<path class="range" d="M{_n(left)} {_n(line_y - 3.5)}V{_n(line_y)}H{_n(right)}V{_n(line_y - 3.5)}" '
+            f'fill="none" stroke="{INK}" stroke-width="1.2" stroke-linejoin="round"/>'
+        )
+    less_more_y = _n(bar_top + bar_height + 13 + extra)
+    add(f'<text x="{MARGIN}" y="{less_more_y}" font-size="7.5" fill="{MUTED}">less energy</text>')
     add(
-        f'<text x="{WIDTH - MARGIN}" y="{_n(bar_top + bar_height + 13)}" text-anchor="end" font-size="7.5" '
+        f'<text x="{WIDTH - MARGIN}" y="{less_more_y}" text-anchor="end" font-size="7.5" '
         f'fill="{MUTED}">more energy</text>'
     )
 
     # Footer: what the rating was computed under, and which file it belongs to.
-    add(f'<line x1="{MARGIN}" y1="329" x2="{WIDTH - MARGIN}" y2="329" stroke="{RULE}" stroke-width="1"/>')
+    below = drop + extra
     add(
-        f'<text x="{MARGIN}" y="342" font-size="7.5" font-family="{MONO}" fill="{MUTED}">'
+        f'<line x1="{MARGIN}" y1="{_n(329 + below)}" x2="{WIDTH - MARGIN}" y2="{_n(329 + below)}" stroke="{RULE}" '
+        'stroke-width="1"/>'
+    )
+    add(
+        f'<text x="{MARGIN}" y="{_n(342 + below)}" font-size="7.5" font-family="{MONO}" fill="{MUTED}">'
         f"{_xml(_fit(f'AERP {version}', 7.5, CONTENT / 2, 'mono'))}</text>"
     )
     add(
-        f'<text x="{WIDTH - MARGIN}" y="342" text-anchor="end" font-size="7.5" font-family="{MONO}" fill="{MUTED}">'
-        f"scale {_xml(_fit(scale, 7.5, CONTENT / 2 - 30, 'mono'))}</text>"
+        f'<text x="{WIDTH - MARGIN}" y="{_n(342 + below)}" text-anchor="end" font-size="7.5" font-family="{MONO}" '
+        f'fill="{MUTED}">scale {_xml(_fit(scale, 7.5, CONTENT / 2 - 30, "mono"))}</text>'
     )
     add(
-        f'<text class="sha256" x="{MARGIN}" y="352" font-size="7.5" font-family="{MONO}" fill="{MUTED}">'
-        f"sha256 {digest[:12]}</text>"
+        f'<text class="sha256" x="{MARGIN}" y="{_n(352 + below)}" font-size="7.5" font-family="{MONO}" '
+        f'fill="{MUTED}">sha256 {digest[:12]}</text>'
     )
 
     # The frame last, over the band's edge.
     add(
-        f'<rect x="0.75" y="0.75" width="{_n(WIDTH - 1.5)}" height="{_n(HEIGHT - 1.5)}" rx="7.25" fill="none" '
+        f'<rect x="0.75" y="0.75" width="{_n(WIDTH - 1.5)}" height="{_n(label_height - 1.5)}" rx="7.25" fill="none" '
         f'stroke="{INK}" stroke-width="1.5"/>'
     )
     add("</svg>")

@@ -20,8 +20,10 @@ from aerp.render.report_model import (
     TaskSection,
     band_range,
     build,
-    format_energy,
+    format_with_uncertainty,
     star_glyphs,
+    star_range,
+    uncertainty_note,
     verdict_counts,
 )
 from aerp.render.run import Run
@@ -87,8 +89,17 @@ def _stars(stars: int | None, out_of: int | None) -> str:
     return f"{star_glyphs(stars, out_of)} {stars}" if out_of else str(stars)
 
 
+def _rated(row: SummaryRow) -> str:
+    """The validator's stars, and after them the range where the interval [E − U, E + U] spans a threshold."""
+    shown = _stars(row.stars, row.stars_out_of)
+    if row.spans and row.stars is not None:
+        shown += f" (range {star_range(row.stars_low or 0, row.stars_high or 0)})"
+    return shown
+
+
 def _energy(row: SummaryRow) -> str:
-    return format_energy(row.energy) if row.energy is not None else NOT_STATED
+    """E, or E ± U for a file whose uncertainty is known (AERP 1.1)."""
+    return format_with_uncertainty(row.energy, row.uncertainty) if row.energy is not None else NOT_STATED
 
 
 def _verdict(row: SummaryRow) -> str:
@@ -155,18 +166,19 @@ def _summary(model: ReportModel) -> list[str]:
             _maybe(r.division),
             _maybe(r.hardware),
             _energy(r),
-            _stars(r.stars, r.stars_out_of),
+            _rated(r),
             _stars(r.claimed_stars, r.stars_out_of),
             _verdict(r),
         ]
         for r in model.summary
     )
+    note = uncertainty_note(model.summary)
     return [
         "## Summary",
         "",
         f"Every file checked, by task, class, model and path ({_plural(len(model.summary), 'file')}). "
         "*Stars* are computed by the validator from the file's own energy on the fixed scale; *Claimed* "
-        "is what the file states. Open-division results are not rated.",
+        "is what the file states. Open-division results are not rated." + (f" {inline(note)}" if note else ""),
         "",
         *_table(header, align, rows),
     ]
@@ -185,20 +197,21 @@ def _task(section: TaskSection) -> list[str]:
             _maybe(r.division),
             _maybe(r.hardware),
             _energy(r),
-            _stars(r.stars, r.stars_out_of),
+            _rated(r),
             _stars(r.claimed_stars, r.stars_out_of),
             _verdict(r),
             code(r.path),
         ]
         for r in section.rows
     )
+    note = uncertainty_note(section.rows, brief=True)
     return [
         f'<a id="{section.anchor}"></a>',
         "",
         f"### {inline(section.title)}",
         "",
         f"Scale {code(section.scale)} of AERP {inline(section.spec_version)}, {inline(section.metric)}. "
-        "A value on a threshold earns the higher rating.",
+        "A value on a threshold earns the higher rating." + (f" {inline(note)}" if note else ""),
         "",
         *_scale_table(section),
         "",

@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_CEILING, Decimal
 
 from aerp.findings import FileResult, Finding, Verdict
 from aerp.protocol import Protocol, load_minor, minor_versions
@@ -61,6 +62,17 @@ class SummaryRow:
     errors: int
     warnings: int
     anchor: str | None  # the id of the file's findings section, when it has one
+    # AERP 1.1 (clause 14.1): U, and the stars of E + U and of max(E − U, 0). ``None`` where the
+    # file has no interval to show: an AERP 1.0 file, or U = 0 (a file that states none is rated on E).
+    uncertainty: float | None = None
+    stars_low: int | None = None
+    stars_high: int | None = None
+    coverage_factor: float | None = None  # k of the file's edition, to say what U means
+
+    @property
+    def spans(self) -> bool:
+        """True where [E − U, E + U] crosses a threshold: the reports then show the range of stars."""
+        return self.stars_low is not None and self.stars_high is not None and self.stars_low != self.stars_high
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,14 @@ class ChartPoint:
     division: str | None
     stars: int | None
     count: int
+    uncertainty: float | None = None  # U (AERP 1.1): the chart draws [E − U, E + U] as an error bar
+    stars_low: int | None = None
+    stars_high: int | None = None
+
+    @property
+    def spans(self) -> bool:
+        """True where the interval crosses a threshold (see :attr:`SummaryRow.spans`)."""
+        return self.stars_low is not None and self.stars_high is not None and self.stars_low != self.stars_high
 
 
 @dataclass(frozen=True)
@@ -178,6 +198,55 @@ def format_energy(value: float) -> str:
     return f"{value:.{decimals}f}"
 
 
+def format_uncertainty(value: float) -> str:
+    """An expanded uncertainty to three significant digits, rounded up, and never an exponent.
+
+    AERP 1.1 writes U with at most three significant digits, rounded up (GUM 7.2.6), so a stated
+    U prints as stated; a longer one is rounded up, never down, so that the interval a reader
+    sees is never narrower than the one the stars were read from. The shortest ``repr`` of the
+    float is rounded, not its binary expansion, so 0.1 prints ``0.1`` and not ``0.101``.
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    number = Decimal(repr(value))
+    rounded = number.quantize(Decimal(1).scaleb(number.adjusted() - 2), rounding=ROUND_CEILING)
+    return f"{rounded.normalize():f}"
+
+
+def format_with_uncertainty(energy: float, uncertainty: float | None) -> str:
+    """``9.599 ± 4.22``: the energy of a table cell, with its U where the file has one to show."""
+    shown = format_energy(energy)
+    return shown if uncertainty is None else f"{shown} ± {format_uncertainty(uncertainty)}"
+
+
+def star_range(low: int, high: int) -> str:
+    """``3–5``: the stars an interval allows, fewest first, as clause 14.1 writes them."""
+    return f"{low}–{high}"
+
+
+def uncertainty_note(rows: Sequence[SummaryRow], brief: bool = False) -> str | None:
+    """What ``±`` and a range mean, for a table that shows them; None where no row does.
+
+    The summary explains the notation once in full; a task section, which a reader may reach
+    straight from the contents, gets the ``brief`` reminder. The coverage factor is the one of
+    each file's edition, so the sentence cannot drift from the protocol data.
+    """
+    if not any(r.uncertainty is not None or r.spans for r in rows):
+        return None
+    factors = sorted({r.coverage_factor for r in rows if r.uncertainty is not None and r.coverage_factor is not None})
+    k = " or ".join(f"k = {factor:g}" for factor in factors)
+    stated = f"U the expanded uncertainty it states{f' ({k})' if k else ''}"
+    if brief:
+        return f"An AERP 1.1 energy reads E ± U, {stated}; its stars hold over the whole interval [E − U, E + U]."
+    return (
+        f"For an AERP 1.1 file the energy reads E ± U, {stated}, and its stars are those of E + U, which hold "
+        "over the whole interval [E − U, E + U] (guarded acceptance); where the interval spans a threshold, the "
+        "range of stars it allows follows them in parentheses."
+    )
+
+
 def format_threshold(value: float) -> str:
     """A threshold as the protocol writes it (``6.7989``, ``2004.08``): the scale is published data."""
     return f"{value:g}"
@@ -234,6 +303,31 @@ def _number(facts: dict[str, object], key: str) -> float | None:
 def _missing_last(value: str | None) -> tuple[bool, str]:
     """A sort key under which files that do not state a fact come after those that do."""
     return (value is None, value or "")
+
+
+def _stars_fact(facts: dict[str, object], key: str, out_of: int | None) -> int | None:
+    """A star count from the facts, only where it lies on the scale (a range must never draw a long row)."""
+    value = _integer(facts, key)
+    return value if value is not None and out_of is not None and 1 <= value <= out_of else None
+
+
+def _interval(result: FileResult, out_of: int | None) -> tuple[float | None, int | None, int | None, float | None]:
+    """(U, stars of E + U, stars of max(E − U, 0), k) of an AERP 1.1 result, each None where not known.
+
+    U is shown only where it is positive: the validator records U = 0 for a file that states
+    no uncertainty (it is then rated on E itself), and "± 0" would read as a statement the file
+    never made. The range comes only as a pair, so a half-known range is never drawn.
+    """
+    facts = result.facts
+    expanded = _number(facts, "expanded_uncertainty_wh_per_1000_queries")
+    low, high = _stars_fact(facts, "stars_low", out_of), _stars_fact(facts, "stars_high", out_of)
+    if low is None or high is None:
+        low = high = None
+    uncertainty = expanded if expanded is not None and expanded > 0 else None
+    protocol = _protocol_of(result) if uncertainty is not None else None
+    factor = protocol.params.get("uncertainty", {}).get("coverage_factor") if protocol else None
+    coverage = float(factor) if isinstance(factor, (int, float)) and not isinstance(factor, bool) else None
+    return uncertainty, low, high, coverage
 
 
 def _minor_of(aerp_version: str | None) -> str:
@@ -335,6 +429,8 @@ def _stars_out_of(result: FileResult) -> int | None:
 
 def summary_row(result: FileResult, anchor: str | None) -> SummaryRow:
     facts = result.facts
+    out_of = _stars_out_of(result)
+    uncertainty, stars_low, stars_high, coverage = _interval(result, out_of)
     return SummaryRow(
         path=result.path,
         model=_text(facts, "model"),
@@ -345,11 +441,15 @@ def summary_row(result: FileResult, anchor: str | None) -> SummaryRow:
         energy=_number(facts, "energy_wh_per_1000_queries"),
         stars=_integer(facts, "stars"),
         claimed_stars=_integer(facts, "claimed_stars"),
-        stars_out_of=_stars_out_of(result),
+        stars_out_of=out_of,
         verdict=result.verdict,
         errors=result.errors,
         warnings=result.warnings,
         anchor=anchor,
+        uncertainty=uncertainty,
+        stars_low=stars_low,
+        stars_high=stars_high,
+        coverage_factor=coverage,
     )
 
 
@@ -410,12 +510,22 @@ def chart_points(rows: Iterable[SummaryRow]) -> tuple[ChartPoint, ...]:
         if row.verdict is not Verdict.CONFORMANT or row.energy is None or row.energy <= 0:
             continue
         model = row.model or row.path
-        key = (model, format_energy(row.energy), row.division)
+        key = (model, format_with_uncertainty(row.energy, row.uncertainty), row.division)
         earlier = merged.get(key)
         merged[key] = (
             replace(earlier, count=earlier.count + 1)
             if earlier
-            else ChartPoint(short_model_name(model), model, row.energy, row.division, row.stars, 1)
+            else ChartPoint(
+                short_model_name(model),
+                model,
+                row.energy,
+                row.division,
+                row.stars,
+                1,
+                uncertainty=row.uncertainty,
+                stars_low=row.stars_low,
+                stars_high=row.stars_high,
+            )
         )
     return tuple(sorted(merged.values(), key=lambda p: (p.energy, p.model, p.division or "")))
 

@@ -6,6 +6,12 @@ so the axis is logarithmic; each result gets a row of its own, so labels never o
 whatever the energies. The SVG is self-contained (no fonts, no scripts, no links), carries
 a ``<title>`` and a ``<desc>`` for assistive technology, and is deterministic: every number
 is written with fixed precision, so the same section always gives the same bytes.
+
+An AERP 1.1 result carries its expanded uncertainty U, and its claim is read from the whole
+interval [E − U, E + U] (clause 14.1), so its marker gets an error bar over that interval:
+the reader sees which thresholds the interval crosses. The axis is not widened for the bars
+(an E − U near zero would stretch a log axis over many decades and squeeze every band), so a
+bar is clipped at the end of the axis and has no cap there, which says that it goes on.
 """
 
 from __future__ import annotations
@@ -15,7 +21,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from aerp.render.report_model import Band, ChartPoint, TaskSection, band_range, format_energy
+from aerp.render.report_model import (
+    Band,
+    ChartPoint,
+    TaskSection,
+    band_range,
+    format_with_uncertainty,
+    star_range,
+)
 
 WIDTH = 960.0
 PLOT_LEFT = 16.0
@@ -29,6 +42,7 @@ MIN_DECADES = 1.0  # an axis narrower than one decade would show no power of ten
 CHAR_WIDTH = 6.3  # average advance of the label font at LABEL_SIZE, to keep labels inside the plot
 LABEL_SIZE = 11.5
 MARKER_RADIUS = 5.5
+CAP_HALF_HEIGHT = 5.0  # the end caps of an error bar, above and below its line
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 INK = "#1b1f24"
 
@@ -171,8 +185,8 @@ def _axis(axis: LogAxis, top: float, bottom: float, metric: str) -> list[str]:
 
 
 def point_label(point: ChartPoint) -> str:
-    """What sits beside a marker: the short model name, its energy, and how many files share it."""
-    label = f"{point.label} · {format_energy(point.energy)}"
+    """What sits beside a marker: the short model name, its energy (± U), and how many files share it."""
+    label = f"{point.label} · {format_with_uncertainty(point.energy, point.uncertainty)}"
     if point.count > 1:
         label += f" ×{point.count}"
     if point.stars is None:
@@ -182,23 +196,60 @@ def point_label(point: ChartPoint) -> str:
 
 def _describe(point: ChartPoint) -> str:
     stars = f"{point.stars} stars" if point.stars is not None else "not rated"
+    if point.spans and point.stars is not None:
+        stars += f" (range {star_range(point.stars_low or 0, point.stars_high or 0)})"
     files = f", {point.count} files" if point.count > 1 else ""
-    return f"{point.model}: {format_energy(point.energy)} Wh, {stars}{files}"
+    return f"{point.model}: {format_with_uncertainty(point.energy, point.uncertainty)} Wh, {stars}{files}"
+
+
+def error_bar_extent(point: ChartPoint, axis: LogAxis) -> tuple[float, float, bool, bool] | None:
+    """(left x, right x, left clipped, right clipped) of a point's interval [E − U, E + U]; None without U.
+
+    An end beyond the axis, or an E − U of zero or less (which a log axis cannot place), is
+    drawn at the edge of the plot and flagged as clipped.
+    """
+    if point.uncertainty is None:
+        return None
+    low, high = point.energy - point.uncertainty, point.energy + point.uncertainty
+    left_clipped, right_clipped = low <= axis.low, high >= axis.high
+    left = PLOT_LEFT if left_clipped else axis.x(low)
+    right = PLOT_RIGHT if right_clipped else axis.x(high)
+    return left, right, left_clipped, right_clipped
+
+
+def _error_bar(extent: tuple[float, float, bool, bool], y: float) -> str:
+    """The interval as a line, with a cap at each end that lies inside the axis."""
+    left, right, left_clipped, right_clipped = extent
+    caps = "".join(
+        f"M{_n(x)} {_n(y - CAP_HALF_HEIGHT)}V{_n(y + CAP_HALF_HEIGHT)}"
+        for x, clipped in ((left, left_clipped), (right, right_clipped))
+        if not clipped
+    )
+    return (
+        f'<path class="error-bar" d="M{_n(left)} {_n(y)}H{_n(right)}{caps}" fill="none" stroke="{INK}" '
+        'stroke-width="1.5"/>'
+    )
 
 
 def _marker(point: ChartPoint, axis: LogAxis, y: float) -> str:
     x = axis.x(point.energy)
     label = point_label(point)
     width = len(label) * CHAR_WIDTH
-    if x + 10 + width <= PLOT_RIGHT:
-        anchor, text_x = "start", x + 10
+    extent = error_bar_extent(point, axis)
+    # The label goes past the end of the error bar where it can, so that it does not cover the bar.
+    reach_left, reach_right = (extent[0], extent[1]) if extent else (x, x)
+    if reach_right + 10 + width <= PLOT_RIGHT:
+        anchor, text_x = "start", reach_right + 10
+    elif extent and reach_left - 10 - width >= PLOT_LEFT:
+        anchor, text_x = "end", reach_left - 10
     else:
         anchor, text_x = "end", x - 10
     rated = point.stars is not None
     fill, stroke = (INK, "#ffffff") if rated else ("#ffffff", INK)
     return (
         f"<g><title>{escape(_describe(point))}</title>"
-        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{MARKER_RADIUS}" fill="{fill}" stroke="{stroke}" '
+        + (_error_bar(extent, y) if extent else "")
+        + f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{MARKER_RADIUS}" fill="{fill}" stroke="{stroke}" '
         f'stroke-width="{1.5 if rated else 2}"/>'
         f'<text x="{_n(text_x)}" y="{_n(y + 4)}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" fill="{INK}" '
         f'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{escape(label)}</text></g>'
