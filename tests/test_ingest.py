@@ -699,7 +699,7 @@ def test_bad_options_are_refused() -> None:
     with pytest.raises(IngestError, match="given twice"):
         ingest("codecarbon", [CC3, CC3], IngestOptions())
     assert ingest("codecarbon", [CC3], IngestOptions(task="text_generation"))["task"] == "text-generation"
-    assert set(KINDS) == {"codecarbon", "aies-v1", "aies-v2", "mlperf-system"}
+    assert set(KINDS) == {"codecarbon", "aies-v1", "aies-v2", "mlperf-system", "mlperf-power"}
 
 
 _JSON_VALUES = st.recursive(

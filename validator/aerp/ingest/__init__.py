@@ -33,14 +33,18 @@ from typing import Any
 
 __all__ = ["KINDS", "IngestError", "IngestOptions", "IngestUsageError", "dump", "dump_json", "ingest", "init_template"]
 
-KINDS = ("codecarbon", "aies-v1", "aies-v2", "mlperf-system")
+KINDS = ("codecarbon", "aies-v1", "aies-v2", "mlperf-system", "mlperf-power")
 
 _CONVERTERS = {
     "codecarbon": "aerp.ingest.codecarbon",
     "aies-v1": "aerp.ingest.aies_v1",
     "aies-v2": "aerp.ingest.aies_v2",
     "mlperf-system": "aerp.ingest.mlperf_system",
+    "mlperf-power": "aerp.ingest.mlperf_power",
 }
+# Kinds whose converter writes the whole submission itself, in an edition of its own (an MLPerf
+# power result is a wall measurement, which only AERP 1.1 can carry): ``submission(paths, options)``.
+_WHOLE = {"mlperf-power"}
 
 
 @dataclass
@@ -105,6 +109,9 @@ def ingest(kind: str, paths: list[Path], options: IngestOptions) -> dict[str, An
             f"--rows selects CodeCarbon rows or optimum-benchmark measures; {kind} has one repetition", "--rows"
         )
     converter = importlib.import_module(_CONVERTERS[kind])
+    if kind in _WHOLE:
+        with _no_traceback(f"{kind}: the input has a shape ingest does not understand"):
+            return converter.submission([Path(p) for p in paths], options)
     with _no_traceback(f"{kind}: the input has a shape ingest does not understand"):
         converted: _common.Converted = converter.convert([Path(p) for p in paths], options)
     document, notes = converted.document, list(converted.notes)
