@@ -54,6 +54,8 @@ COMMANDS = dict(commands())
 # test_every_command_is_covered until it has a row here, and so joins every test below.
 RUNS: dict[tuple[str, ...], list[str]] = {
     ("checks",): [],
+    ("export", "cyclonedx"): [str(CONFORMANT)],
+    ("export", "spdx"): [str(CONFORMANT)],
     ("ingest",): ["codecarbon", str(INGEST_DATA / "codecarbon-3.x-emissions.csv"), "--task", "text-generation"],
     ("init",): ["--task", "automatic-speech-recognition"],
     ("label",): [str(CONFORMANT)],

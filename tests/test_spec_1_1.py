@@ -236,6 +236,7 @@ def test_annexes_are_the_catalogue_the_parameters_the_correspondence_and_the_his
         "Annex B (normative) Protocol parameters",
         "Annex C (informative) Correspondence with AI Energy Score outputs",
         "Annex D (informative) Revision history",
+        "Annex E (informative) Correspondence with AI bills of materials and model documentation",
     ]
     assert "`spec/1.1/accelerators.yaml`" in TEXT and "`spec/1.1/protocol.yaml`" in TEXT
     assert TEXT.count("supplementary content") >= 3

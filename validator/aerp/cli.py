@@ -424,6 +424,18 @@ MAX_BYTES_LIMIT = 2**30
     "(made if missing; the folder that holds it must exist).",
 )
 @click.option(
+    "--export",
+    "export_format",
+    type=click.Choice(["cyclonedx", "spdx"]),  # aerp.export.FORMATS, not imported: `aerp --help` stays fast
+    help="Also write an AI bill of materials for every conformant file into --export-dir: cyclonedx "
+    "(CycloneDX 1.6 JSON, *.cdx.json) or spdx (SPDX 3.0.1 JSON-LD, *.spdx.json).",
+)
+@click.option(
+    "--export-dir",
+    type=OutputFile(folder=True),
+    help="The folder for --export (made if missing; the folder that holds it must exist).",
+)
+@click.option(
     "--max-bytes",
     type=click.IntRange(min=1, max=MAX_BYTES_LIMIT),
     help="Refuse files larger than this many bytes.",
@@ -437,6 +449,8 @@ def validate(
     jobs: int | None,
     fail_fast: bool,
     labels_dir: str | None,
+    export_format: str | None,
+    export_dir: str | None,
     max_bytes: int | None,
     quiet: bool,
 ) -> None:
@@ -455,6 +469,8 @@ def validate(
     from aerp.render import Run, renderer
 
     fmt, output_file = _format_and_file(fmt, output_file, FORMATS)
+    if (export_format is None) != (export_dir is None):
+        raise click.UsageError("--export FORMAT and --export-dir DIR go together: name both, or neither")
     limits = default_limits()
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
@@ -468,7 +484,7 @@ def validate(
     outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast)
     color = output_file is None and fmt == "text" and sys.stdout.isatty()
     stamp = timestamp or _now()
-    if fmt == "text" and not labels_dir:
+    if fmt == "text" and not labels_dir and not export_dir:
         # the default output is written file by file, and only counts are kept: memory stays flat
         run = _stream_text(outcomes, len(files), output_file, quiet, color, bugs)
     else:
@@ -482,6 +498,8 @@ def validate(
         _emit(text, output_file, color=run.color)
     if labels_dir:
         _write_labels(results, labels_dir)
+    if export_format and export_dir:
+        _write_exports(results, files, export_format, export_dir)
     if bugs:
         for bug in bugs:
             click.echo(f"aerp: internal error while checking {bug.path}: {bug.error}", err=True)
@@ -912,12 +930,18 @@ def _ingest_formats(fmt: str | None, output_file: str | None) -> tuple[str, ...]
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["codecarbon", "aies-v1", "aies-v2", "mlperf-system"]))
+@click.argument("kind", type=click.Choice(["codecarbon", "aies-v1", "aies-v2", "mlperf-system", "mlperf-power"]))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="PATH...")
 @click.option("--task", help="The task (a pipeline tag); the tools' files do not say it.")
 @click.option("--model", help="The model's repository id, e.g. meta-llama/Llama-3.1-8B-Instruct.")
 @click.option("--revision", help="The model revision tested (a commit id).")
-@click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
+@click.option(
+    "--division",
+    type=click.Choice(["closed", "open"]),
+    default="closed",
+    show_default=True,
+    help="The division the submission is meant for (mlperf-power: open, a wall measurement).",
+)
 @click.option("--queries", type=click.IntRange(min=1), help="Queries per repetition, when the tool does not record it.")
 @click.option(
     "--rows",
@@ -956,12 +980,15 @@ def ingest(
     aerp ingest aies-v1 RUN_FOLDER          (benchmark_report.json and its configuration)
     aerp ingest aies-v2 RUN_FOLDER
     aerp ingest mlperf-system systems/my-system.json
+    aerp ingest mlperf-power RESULT_DIR     (an MLPerf Inference power result: AERP 1.1, wall level)
 
     Every value the tool recorded is carried over exactly; every value it did not record is
     left as the placeholder TBD, so that `aerp validate` on the result lists every gap in one
     run. Nothing is cleaned: a zero or negative repetition stays as the tool wrote it. A run
     on CPUs only is refused (AERP 1.0 rates accelerator energy), and so is a log too long for
-    `aerp validate` to read: select your benchmark's repetitions with --rows.
+    `aerp validate` to read: select your benchmark's repetitions with --rows. An MLPerf
+    power result becomes an AERP 1.1 open-division submission of the scored run's wall
+    energy, its artifacts named relative to the folder of --output-file (or the current one).
 
     Exit codes: 0 written; 1 the input cannot become a submission (the message says why);
     2 a usage error (an unknown task, a bad option value, an output folder that does not exist).
@@ -989,11 +1016,22 @@ def ingest(
         if not isinstance(merge, dict):
             click.echo(f"aerp ingest: {merge_file}: the file to merge must hold a mapping", err=True)
             sys.exit(EXIT_INVALID)
+    if kind == "mlperf-power" and click.get_current_context().get_parameter_source("division") in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    ):
+        division = "open"  # a wall measurement: the closed division rates the accelerators
     options = IngestOptions(
         task=task, model=model, revision=revision, division=division, merge=merge, queries=queries, rows=rows
     )
     try:
-        document = convert(kind, [Path(p) for p in paths], options)
+        if kind == "mlperf-power":  # its artifacts are named relative to where the submission is written
+            from aerp.ingest.mlperf_power import submission
+
+            folder = Path(output_file).parent if output_file else Path.cwd()
+            document = submission([Path(p) for p in paths], options, folder)
+        else:
+            document = convert(kind, [Path(p) for p in paths], options)
         text = dump_json(document) if fmt == "json" else dump(document)
     except IngestUsageError as problem:
         raise _bad(_INGEST_PARAMETERS.get(problem.option or "", "paths"), str(problem)) from None
@@ -1278,3 +1316,130 @@ def _trace_table(path: str, summary: Any) -> str:
             rows.append((f"  {printable(device)}", number(joules, "J")))
     width = max(len(label) for label, _ in rows)
     return "".join(f"{label:<{width}}  {value}\n" for label, value in rows)
+
+
+# -- export: a conformant result as an AI bill of materials ---------------------------------------
+
+
+def _validated_document(path: Path, result: Any) -> Any:
+    """The document ``result`` was found conformant from, read again, or None when it is not the same file.
+
+    Validation and export read the file separately (``validate`` may have checked it in a
+    worker process), so the bytes read now are compared with the SHA-256 the verdict was given
+    for: an export never states values that were not the ones validated.
+    """
+    import hashlib
+
+    from aerp.load import LoadError, decode, guess_format, load_text, read_bytes
+    from aerp.pipeline import default_limits
+
+    limits = default_limits()
+    try:
+        content = read_bytes(path, limits.max_bytes)
+        if hashlib.sha256(content).hexdigest() != result.sha256:
+            return None
+        text = decode(content)
+        return load_text(text, guess_format(path, text), limits)
+    except LoadError:
+        return None
+
+
+def _write_exports(results: list[Any], files: list[tuple[Path, str]], fmt: str, folder: str) -> None:
+    """One export per conformant result into ``folder``, named after the file; like ``--labels``."""
+    from aerp.export import SUFFIXES, NotExportable, export, file_name
+    from aerp.findings import Verdict
+
+    target = os.path.abspath(folder)
+    try:
+        os.makedirs(target, exist_ok=True)  # its parent exists: the option's type checked it
+    except OSError as error:
+        raise _cannot_write(folder, error, "export_dir", folder=True) from None
+    paths = {name: path for path, name in files}
+    written: set[str] = set()
+    for result in results:
+        if result.verdict is not Verdict.CONFORMANT:
+            continue
+        document = _validated_document(paths.get(result.path, Path(result.path)), result)
+        if document is None:
+            click.echo(f"aerp: {result.path}: not exported: the file changed after it was validated", err=True)
+            continue
+        try:
+            text = export(fmt, document.data, result)
+        except NotExportable as reason:
+            click.echo(f"aerp: {result.path}: not exported: {reason}", err=True)
+            continue
+        name = file_name(result, fmt)
+        if name in written:  # same file name in another folder: tell them apart by content
+            stem = name[: -len(SUFFIXES[fmt])]
+            name = f"{stem}.{(result.sha256 or '')[:12]}{SUFFIXES[fmt]}"
+        with _opened(os.path.join(target, name), "export_dir") as sink:
+            sink.write(text)
+        written.add(name)
+    click.echo(f"{len(written)} export(s) written to {folder}", err=True)
+
+
+EXPORT_HUB_HELP = (
+    "The model is published on the Hugging Face Hub under model.repository: state its download location "
+    "(https://huggingface.co/<repository>). The validator works offline and cannot tell, so by default none is stated."
+)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Export a conformant result as an AI bill of materials: CycloneDX 1.6 or SPDX 3.0.1.
+
+    \b
+    aerp export cyclonedx SUBMISSION --output-file bom.cdx.json
+    aerp export spdx SUBMISSION --output-file model.spdx.json
+
+    The inference energy per 1,000 queries is the rated energy recomputed exactly from the
+    repetitions, in kWh; what the formats have no member for is stated as aerp: properties.
+    A file that is not conformant is not exported: its findings are printed and the exit
+    code is 1.
+    """
+
+
+@export_group.command("cyclonedx")
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option("--on-hub", is_flag=True, help=EXPORT_HUB_HELP)
+@_output_file_option
+def export_cyclonedx(submission: str, on_hub: bool, output_file: str | None) -> None:
+    """A CycloneDX 1.6 ML-BOM (JSON) of a conformant submission: the model and its inference energy."""
+    _export("cyclonedx", submission, on_hub, output_file)
+
+
+@export_group.command("spdx")
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option("--on-hub", is_flag=True, help=EXPORT_HUB_HELP)
+@_output_file_option
+def export_spdx(submission: str, on_hub: bool, output_file: str | None) -> None:
+    """An SPDX 3.0.1 document (JSON-LD, AI profile) of a conformant submission: the model and its inference energy."""
+    _export("spdx", submission, on_hub, output_file)
+
+
+def _export(fmt: str, submission: str, on_hub: bool, output_file: str | None) -> None:
+    from aerp.discover import name_what_is_missing
+    from aerp.export import NotExportable, export
+    from aerp.findings import Verdict
+    from aerp.pipeline import validate_file
+    from aerp.render import Run, renderer
+
+    if output_file:
+        _check_suffix(output_file, "json", ("json",))
+    path = Path(submission)
+    result = name_what_is_missing(validate_file(path, submission), path)
+    if result.verdict is not Verdict.CONFORMANT:
+        # the findings as `aerp validate` prints them, on stderr: standard output is the export's
+        click.echo(renderer("text")(Run(results=[result], tool_version=__version__, timestamp="")), err=True, nl=False)
+        click.echo(f"aerp export: {submission}: not exported: only conformant results are exported", err=True)
+        sys.exit(EXIT_INVALID)
+    document = _validated_document(path, result)
+    if document is None:
+        click.echo(f"aerp export: {submission}: not exported: the file changed while it was read", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        text = export(fmt, document.data, result, on_hub=on_hub)
+    except NotExportable as reason:
+        click.echo(f"aerp export: {submission}: not exported: {reason}", err=True)
+        sys.exit(EXIT_INVALID)
+    _emit(text, output_file)
