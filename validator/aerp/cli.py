@@ -376,6 +376,9 @@ def main() -> None:
     aerp checks                    every check, its requirement and severity
     aerp schema                    the JSON Schema of a submission (or of the report)
     aerp spec matrix | render      the traceability matrix; the spec as one HTML page
+    aerp migrate FILE --to 1.1     carry a submission to a newer edition, every value kept
+    aerp trace stats TRACE         a power or energy-counter trace summarised over a window
+    aerp export cyclonedx|spdx F   a conformant result as an AI bill of materials
 
     Exit codes: 0 conformant, 1 non-conformant or unreadable, 2 usage error, 3 internal error.
     """
