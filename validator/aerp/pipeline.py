@@ -28,6 +28,7 @@ from aerp.findings import FileResult, Finding, Severity
 from aerp.load import Document, Limits, LoadError, decode, guess_format, load_text, read_bytes
 from aerp.pointer import resolve
 from aerp.protocol import load_minor, minor_versions
+from aerp.quantities import forget_conversions
 from aerp.registry import REGISTRY, Context, Problem, all_checks, overlaps, semantic_checks
 
 
@@ -155,6 +156,7 @@ def validate_document(
     ``base`` is the folder the submission was read from: the traces it names are read there
     (:mod:`aerp.evidence`). A document without a folder is checked without its traces.
     """
+    forget_conversions()  # the conversions remembered are this file's own (memory stays flat)
     result = FileResult(path=name, sha256=digest)
     data: Any = document.data
     protocol, problem = resolve_version(data)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from aerp.exact import exact
+from aerp.exact import Written, exact
 from aerp.protocol import Protocol
 
 # What may reach pint: short, ASCII letters, digits, one level of * / ^ and spaces; no
@@ -63,12 +63,50 @@ def vocabulary(protocol: Protocol) -> Vocabulary:
     return cached
 
 
+# Conversions already made, by (version, dimension, unit, type of the value, the value or its
+# written text). The checks of one file convert the same quantity many times over (the
+# consistency identities alone, hundreds of times per file), and parsing a decimal into a
+# Fraction dominates each conversion. The result is a function of the key alone, so a hit
+# is the conversion itself; the pipeline empties the table before each file
+# (:func:`forget_conversions`) and it never holds more than _MAX_CONVERSIONS entries, so
+# memory stays flat over any number of files.
+_CONVERSIONS: dict[tuple[Any, ...], Fraction] = {}
+_MAX_CONVERSIONS = 4096
+_MEMO_TYPES = (Written, int, float, str)
+
+
+def forget_conversions() -> None:
+    """Empty the table of conversions: called before each file, whose quantities are its own."""
+    _CONVERSIONS.clear()
+
+
 def exact_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> Fraction:
     """The exact value of ``{value, unit}`` in the canonical unit of ``dimension``.
 
     ``value`` is a number as the reader gave it (its written decimal, see :mod:`aerp.exact`)
     or the decimal text of one. Verdicts compare these, never binary doubles.
+
+    Remembered in _CONVERSIONS when the quantity is a plain mapping with a string unit and a
+    value of a kind whose key determines the result; anything else (a bool, a missing member,
+    a mapping of another class) is converted afresh, raising exactly what it always raised.
     """
+    if type(quantity) is dict:
+        unit = quantity.get("unit")
+        value = quantity.get("value")
+        kind = type(value)
+        if type(unit) is str and kind in _MEMO_TYPES:
+            key = (protocol.version, dimension, unit, kind, value.text if kind is Written else value)
+            found = _CONVERSIONS.get(key)
+            if found is None:
+                found = _convert(quantity, dimension, protocol)  # raises for an unknown unit or a non-number
+                if len(_CONVERSIONS) >= _MAX_CONVERSIONS:
+                    _CONVERSIONS.clear()
+                _CONVERSIONS[key] = found
+            return found
+    return _convert(quantity, dimension, protocol)
+
+
+def _convert(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> Fraction:
     factor = vocabulary(protocol).dimensions[dimension][quantity["unit"]]
     return exact(quantity["value"]) * factor
 

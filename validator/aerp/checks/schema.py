@@ -5,16 +5,26 @@ finding with a message a person can act on. The validator is built once per prot
 version, with an offline registry (no ``$ref`` ever reaches the network) and format
 checking on. Explainers registered by other areas (units, for instance) may claim an error
 and replace the generic message with their own check's finding.
+
+Most files pass the schema, and for them the findings are known without jsonschema: an
+independent implementation compiled to native code (jsonschema-rs) decides pass or fail in a
+small fraction of the time, and jsonschema runs only on a file that fails, to explain each
+defect exactly as before. A file that passes one passes the other: both implement draft
+2020-12 with ECMA-262 patterns and RFC 3339 dates, the schema's patterns use only constructs
+that mean the same in both regular-expression dialects (:func:`_portable_pattern`, checked
+before the fast path is trusted), and ``tests/test_fast_path.py`` compares the two on every
+suite file and on generated documents. Where jsonschema-rs is not installed, or cannot take
+a document, jsonschema decides alone, with the same findings.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+from aerp.exact import Written
 from aerp.findings import Severity
 from aerp.pointer import from_path, join
 from aerp.protocol import Protocol
@@ -93,6 +103,117 @@ def _validator(version: str) -> Any:
     ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
     schema = load_minor(version).schema
     return ecma(inline_references(schema), registry=Registry(retrieve=offline), format_checker=checker)
+
+
+@functools.cache
+def _fast_validator(version: str) -> Any | None:
+    """jsonschema-rs's validator for the published schema of ``version``, or None where it cannot stand in.
+
+    None when the library is not installed (it is a dependency, but a hand-made environment may
+    lack it), when it refuses the schema, or when the schema holds a pattern that could mean
+    something else under ECMA-262 than under Python's ``re`` (:func:`_portable_pattern`) or a
+    format the two may check differently: then a verdict of jsonschema-rs might not be
+    jsonschema's, and jsonschema decides every file of that version alone.
+    Offline, like jsonschema's registry: no ``$ref`` reaches the network.
+    """
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    from aerp.protocol import load_minor
+
+    schema = load_minor(version).schema
+    if not all(_portable_pattern(pattern) for pattern in _keyword_values(schema, "pattern")):
+        return None
+    if not set(_keyword_values(schema, "format")) <= _AGREED_FORMATS:
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
+    except Exception:  # a schema the binding cannot compile: the Python path still can
+        return None
+
+
+def _keyword_values(node: Any, keyword: str) -> Iterator[str]:
+    """Every string value of ``keyword`` in a schema (a member *named* so under properties too: harmless)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == keyword and isinstance(value, str):
+                yield value
+            else:
+                yield from _keyword_values(value, keyword)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _keyword_values(item, keyword)
+
+
+# The formats both libraries check alike (tests/test_portable_schema.py probes them). Another
+# format could be one jsonschema checks and jsonschema-rs ignores, or checks less strictly.
+_AGREED_FORMATS = frozenset({"date"})
+
+
+# The tokens of a pattern that mean the same under Python's ``re`` and under ECMA-262: escaped
+# punctuation, classes of ASCII literals and ranges, bounded quantifiers written in full, and
+# ASCII literals, anchors, groups, alternation and quantifiers. Not here: ``.``, ``\d``, ``\w``,
+# ``\s``, ``\b`` and their kin, which are Unicode-aware in Python and ASCII in ECMA-262 (and
+# ``.`` matches U+2028 in one only); ``{,n}``, a quantifier in Python and literal text in ECMA-262.
+_PORTABLE_TOKEN = re.compile(
+    r"\\[\^$.|?*+()\[\]{}/\\-]"  # an escaped punctuation character
+    r"|\[\^?(?:[^\]\\\[]|\\[\^\]\[\\-])+\]"  # a class
+    r"|\{[0-9]+(?:,[0-9]*)?\}"  # {m}, {m,} or {m,n}
+    r"|[A-Za-z0-9 _^$|?*+(),:/@#~=!<>%&'\"-]"
+)
+_STACKED_QUANTIFIERS = re.compile(r"[*+?}][*+{]")  # possessive in Python 3.11, an error in ECMA-262
+
+
+def _portable_pattern(pattern: str) -> bool:
+    """True when ``pattern`` matches the same strings under Python's ``re`` (``$`` read as ``\\Z``) and ECMA-262.
+
+    A conservative grammar (see ``_PORTABLE_TOKEN``), with no ``(?`` constructs (flags,
+    look-arounds, named groups) and no stacked quantifiers. The schema's patterns all pass it;
+    one that does not turns the fast path off for its version: slower, never wrong.
+    """
+    if not pattern.isascii() or "(?" in pattern or _STACKED_QUANTIFIERS.search(pattern):
+        return False
+    position = 0
+    while position < len(pattern):
+        match = _PORTABLE_TOKEN.match(pattern, position)
+        if match is None:
+            return False
+        position = match.end()
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every :class:`~aerp.exact.Written` number as a plain float.
+
+    jsonschema-rs refuses float subclasses. The document's values are equal to the plain
+    ones (a Written *is* its float), so the verdict is the same; the written decimal matters
+    only to the semantic checks.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {key: _plain(item) for key, item in value.items()}
+    if kind is list:
+        return [_plain(item) for item in value]
+    if kind is Written:
+        return float(value)
+    return value
+
+
+def passes(data: Any, version: str) -> bool:
+    """True when the document certainly passes the schema of ``version``, decided by jsonschema-rs.
+
+    False means "ask jsonschema": the document fails, or jsonschema-rs is missing, or it could
+    not take the document (a type it does not know, nesting beyond the recursion limit). Never
+    True for a document jsonschema would reject, so the findings never change.
+    """
+    validator = _fast_validator(version)
+    if validator is None:
+        return False
+    try:
+        return bool(validator.is_valid(_plain(data)))
+    except Exception:  # ValueError for an unsupported type, RecursionError, UnicodeEncodeError for a lone surrogate
+        return False
 
 
 @functools.lru_cache(maxsize=256)
@@ -206,6 +327,8 @@ def _where(pointer: str) -> str:
 
 
 def _suggest(word: str, options: list[str]) -> str | None:
+    import difflib  # here: only a file that fails needs it, and a passing file's cold start is spared it
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if not close:
         lowered = {o.lower(): o for o in options}
@@ -364,7 +487,10 @@ def problems(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
 
     Finding the requirement costs a match against every pattern; a file with a hundred
     thousand errors lists only the first hundred of each check, and only those need it.
+    A file that :func:`passes` has no error to explain: jsonschema is not even imported for it.
     """
+    if passes(data, protocol.version):
+        return  # no schema error: jsonschema would find none to explain
     seen: set[tuple[str, str]] = set()
     for error in _validator(protocol.version).iter_errors(data):
         for claimed in (explain(error, protocol) for explain in EXPLAINERS):
