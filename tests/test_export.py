@@ -137,7 +137,7 @@ def spdx_schema() -> dict[str, Any]:
 
 @cache
 def spdx_validator() -> Any:
-    """jsonschema-rs where it is installed (the test extra), else jsonschema.
+    """jsonschema-rs (a runtime dependency of aerp) where it is importable, else jsonschema.
 
     The SPDX schema is a union of every SPDX class under ``unevaluatedProperties``; jsonschema
     takes about half a second a document over it, jsonschema-rs a fraction of a millisecond.

@@ -180,6 +180,7 @@ def validate_document(
     for conversion in conversion_problems(context):  # like the schema: checks never see such a value
         tainted.add(conversion.pointer)
         findings.add("AERP-U006", conversion)
+    context.cache["tainted"] = tainted  # shared analyses that other checks call ask it too
     for entry in semantic_checks(protocol.version):
         if tainted.touches(entry.inputs):
             continue

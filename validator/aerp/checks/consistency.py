@@ -709,7 +709,16 @@ def _aggregate(reports: list[Report]) -> list[Report]:
 
 
 def _reports(ctx: Context) -> list[Report]:
+    """The analysis, once per file; none where the schema already rejected what it reads.
+
+    Other checks ask it (through :func:`disputed`) although their own inputs are intact, so it
+    guards its inputs itself, as the pipeline guards a check's.
+    """
     cached = ctx.cache.get(_ANALYSIS)
+    tainted = ctx.cache.get("tainted")
+    if cached is None and tainted is not None and tainted.touches(INPUTS):
+        cached = []
+        ctx.cache[_ANALYSIS] = cached
     if cached is None:
         cached = Analysis(ctx).run()
         ctx.cache[_ANALYSIS] = cached
