@@ -209,3 +209,26 @@ def opened(
         yield stream
     finally:
         stream.close()
+
+
+def csv_cells(
+    batches: Iterator[Batch], header_line: int, width: int, limits: TraceLimits, what: str = "trace"
+) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of every data row after the header, counted against the row limit.
+
+    Shared by the CSV readers: a row must have the header's width, and past ``max_rows`` rows
+    the trace is refused at the row that crosses the limit.
+    """
+    count = 0
+    max_rows = limits.max_rows
+    for first, lines in batches:
+        for number, line in enumerate(lines, first):
+            if number <= header_line or not line:
+                continue
+            parts = line.split(",")
+            if len(parts) != width:
+                raise TraceError("trace.syntax", f"the row has {len(parts)} cells; the header has {width}", number)
+            count += 1
+            if count > max_rows:
+                raise TraceError("trace.too-many-rows", f"the {what} has more than {max_rows} rows (the limit)", number)
+            yield number, parts

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from aerp.traces._clock import MAX_DECIMAL, Rfc3339Clock, is_decimal
-from aerp.traces._source import Batch, first_line
+from aerp.traces._source import Batch, csv_cells, first_line
 from aerp.traces.model import Row, TraceError, TraceLimits, TraceRows
 
 FORMAT = """\
@@ -133,37 +133,26 @@ def _rows(
     header_line: int,
 ) -> Iterator[Row]:
     rfc3339 = Rfc3339Clock()
-    count = 0
-    max_rows = limits.max_rows
     power_kind = kind == "power"
-    for first, lines in batches:
-        for number, line in enumerate(lines, first):
-            if number <= header_line or not line:
-                continue
-            parts = line.split(",")
-            if len(parts) != width:
-                raise TraceError("trace.syntax", f"the row has {len(parts)} cells; the header has {width}", number)
-            count += 1
-            if count > max_rows:
-                raise TraceError("trace.too-many-rows", f"the trace has more than {max_rows} rows (the limit)", number)
-            stamp = parts[time_at]
-            if seconds_clock:
-                if not is_decimal(stamp):
-                    raise TraceError("trace.time", f"time {stamp[:40]!r} is not a decimal number of seconds", number)
-                seconds = float(stamp)
-            else:
-                try:
-                    seconds = rfc3339(stamp)
-                except ValueError as problem:
-                    raise TraceError("trace.time", str(problem), number) from None
-            cell = parts[value_at]
-            if is_decimal(cell):
-                value: float | None = float(cell) * scale if scale != 1.0 else float(cell)
-            elif cell:
-                raise TraceError("trace.value", f"{kind} {cell[:40]!r} is not a decimal number", number)
-            else:
-                value = None
-            if power_kind:
-                yield (seconds, parts[device_at], value, None, number)
-            else:
-                yield (seconds, parts[device_at], None, value, number)
+    for number, parts in csv_cells(batches, header_line, width, limits, "trace"):
+        stamp = parts[time_at]
+        if seconds_clock:
+            if not is_decimal(stamp):
+                raise TraceError("trace.time", f"time {stamp[:40]!r} is not a decimal number of seconds", number)
+            seconds = float(stamp)
+        else:
+            try:
+                seconds = rfc3339(stamp)
+            except ValueError as problem:
+                raise TraceError("trace.time", str(problem), number) from None
+        cell = parts[value_at]
+        if is_decimal(cell):
+            value: float | None = float(cell) * scale if scale != 1.0 else float(cell)
+        elif cell:
+            raise TraceError("trace.value", f"{kind} {cell[:40]!r} is not a decimal number", number)
+        else:
+            value = None
+        if power_kind:
+            yield (seconds, parts[device_at], value, None, number)
+        else:
+            yield (seconds, parts[device_at], None, value, number)

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterator
 
 from aerp.traces._clock import is_decimal, nvidia_clock
-from aerp.traces._source import Batch, first_line
+from aerp.traces._source import Batch, csv_cells, first_line
 from aerp.traces.model import Row, TraceError, TraceLimits, TraceRows
 
 DEVICE = "gpu"
@@ -106,32 +106,21 @@ def _rows(
     header_line: int,
 ) -> Iterator[Row]:
     clock = nvidia_clock()
-    count = 0
-    max_rows = limits.max_rows
     energy_suffix = f" {energy_unit}"
     energy_scale = _ENERGY_UNITS.get(energy_unit or "", 1.0)
-    for first, lines in batches:
-        for number, line in enumerate(lines, first):
-            if number <= header_line or not line:
-                continue
-            parts = line.split(",")
-            if len(parts) != width:
-                raise TraceError("trace.syntax", f"the row has {len(parts)} cells; the header has {width}", number)
-            count += 1
-            if count > max_rows:
-                raise TraceError("trace.too-many-rows", f"the log has more than {max_rows} rows (the limit)", number)
-            try:
-                seconds = clock(parts[time_at].strip())
-            except ValueError as problem:
-                raise TraceError("trace.time", str(problem), number) from None
-            device = parts[device_at].strip() if device_at is not None else DEVICE
-            power = None
-            if power_at is not None:
-                cell = parts[power_at]
-                # the common cell, " 208.36 W", parsed inline; anything else goes through _value
-                text = cell[1:-2] if cell.endswith(" W") and cell.startswith(" ") else cell.strip()
-                power = float(text) if is_decimal(text) else _value(cell, " W", 1.0, "power.draw", number)
-            energy = None
-            if energy_at is not None:
-                energy = _value(parts[energy_at], energy_suffix, energy_scale, "the energy counter", number)
-            yield (seconds, device, power, energy, number)
+    for number, parts in csv_cells(batches, header_line, width, limits, "log"):
+        try:
+            seconds = clock(parts[time_at].strip())
+        except ValueError as problem:
+            raise TraceError("trace.time", str(problem), number) from None
+        device = parts[device_at].strip() if device_at is not None else DEVICE
+        power = None
+        if power_at is not None:
+            cell = parts[power_at]
+            # the common cell, " 208.36 W", parsed inline; anything else goes through _value
+            text = cell[1:-2] if cell.endswith(" W") and cell.startswith(" ") else cell.strip()
+            power = float(text) if is_decimal(text) else _value(cell, " W", 1.0, "power.draw", number)
+        energy = None
+        if energy_at is not None:
+            energy = _value(parts[energy_at], energy_suffix, energy_scale, "the energy counter", number)
+        yield (seconds, device, power, energy, number)
