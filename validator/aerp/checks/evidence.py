@@ -179,7 +179,7 @@ def sampled_densely(ctx: Context) -> Iterator[Problem]:
             if summary is None or not summary.samples or summary.median_gap_s is None or summary.max_gap_s is None:
                 continue
             median, largest = Fraction(summary.median_gap_s), Fraction(summary.max_gap_s)
-            if median > interval * Fraction(11, 10):
+            if median > interval * (1 + exact(ctx.params["evidence"]["median_interval_tolerance"])):
                 yield Problem(
                     f"{pointer}/window",
                     f"`{record.path}` is sampled every {significant(median, 3)} s in this window (median), more "
