@@ -123,7 +123,19 @@ def to_canonical(quantity: dict[str, Any], dimension: str, protocol: Protocol) -
 
 
 def overflowing(quantity: dict[str, Any], dimension: str, protocol: Protocol) -> bool:
-    """True when the value cannot be expressed in the canonical unit as a finite binary64 number."""
+    """True when the value cannot be expressed in the canonical unit as a finite binary64 number.
+
+    Decided without rationals where the double of the value (within half an ulp of the decimal)
+    times the factor lies far inside the range: only values near the limit are converted exactly.
+    """
+    value, unit = quantity.get("value"), quantity.get("unit")
+    if type(value) in (Written, float, int) and type(unit) is str:
+        factor = factor_doubles(protocol, dimension).get(unit)
+        try:
+            if factor is not None and abs(float(value)) * factor <= _SURELY_FINITE:
+                return False
+        except OverflowError:  # an integer beyond binary64: decided exactly below
+            pass
     try:
         to_canonical(quantity, dimension, protocol)
     except OverflowError:
@@ -131,6 +143,22 @@ def overflowing(quantity: dict[str, Any], dimension: str, protocol: Protocol) ->
     except KeyError:
         return False  # not an allowed unit: the schema stage reports it
     return False
+
+
+_SURELY_FINITE = 2.0**1000  # a product of doubles this small is far from binary64's limit, 2^1024
+
+
+_FACTOR_DOUBLES: dict[tuple[str, str], dict[str, float]] = {}
+
+
+def factor_doubles(protocol: Protocol, dimension: str) -> dict[str, float]:
+    """The doubles nearest the factors of ``dimension``'s symbols (within half an ulp)."""
+    key = (protocol.version, dimension)
+    found = _FACTOR_DOUBLES.get(key)
+    if found is None:
+        found = {s: float(f) for s, f in vocabulary(protocol).dimensions.get(dimension, {}).items()}
+        _FACTOR_DOUBLES[key] = found
+    return found
 
 
 def from_canonical(value: float, unit: str, dimension: str, protocol: Protocol) -> float:

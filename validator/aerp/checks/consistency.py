@@ -23,6 +23,13 @@ never from a correction that a finding merely suggests.
 Every identity is linear in each of its values, so the effect of changing one value is
 known from the identity's gradient without re-evaluating it: attributing a gap to one value
 costs time proportional to the number of values, not its square.
+
+Exact arithmetic is slow, and nearly every comparison is far from its tolerance. So each
+comparison is first made on binary doubles with a bound on their rounding error (a
+floating-point filter, :mod:`aerp.filtered`): where the doubles decide it beyond that bound,
+the exact comparison would decide the same; only the comparisons the doubles cannot decide
+are made on the exact values. The verdicts are those of exact arithmetic, at the speed of
+doubles for all but the close calls.
 """
 
 from __future__ import annotations
@@ -33,24 +40,53 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from aerp.exact import exact, significant
+from aerp import filtered
+from aerp.exact import Written, exact, significant
 from aerp.findings import Severity
 from aerp.places import describe
-from aerp.quantities import exact_canonical, vocabulary
+from aerp.quantities import exact_canonical, factor_doubles, vocabulary
 from aerp.registry import Context, Problem, check
 
 INPUTS = ("/results", "/measurement")
 _ANALYSIS = "consistency"
 _ONE = Fraction(1)
+_DOUBLES = (Written, float, int)
 
 
-@dataclass
 class Term:
-    pointer: str
-    canonical: Fraction
-    unit: str
-    dimension: str
-    scale: Fraction = _ONE
+    """One value of an identity: a quantity at ``pointer``, in its canonical unit, times ``scale``.
+
+    ``approx`` is canonical × scale as a double within :data:`aerp.filtered.TERM_ERROR` of it,
+    or None where no double is that close; the exact ``canonical`` is converted only when a
+    comparison or a message needs it.
+    """
+
+    __slots__ = ("_canonical", "_node", "_protocol", "approx", "dimension", "pointer", "scale", "unit")
+
+    def __init__(
+        self,
+        pointer: str,
+        node: dict[str, Any],
+        dimension: str,
+        scale: Fraction,
+        approx: float | None,
+        protocol: Any,
+        canonical: Fraction | None = None,
+    ) -> None:
+        self.pointer = pointer
+        self.unit: str = node["unit"]
+        self.dimension = dimension
+        self.scale = scale
+        self.approx = approx
+        self._node = node
+        self._protocol = protocol
+        self._canonical = canonical
+
+    @property
+    def canonical(self) -> Fraction:
+        if self._canonical is None:
+            self._canonical = exact_canonical(self._node, self.dimension, self._protocol)
+        return self._canonical
 
 
 @dataclass
@@ -115,24 +151,53 @@ class Analysis:
         self.slip_tolerance = exact(slips["tolerance"])
         base = [exact(f) for f in slips["factors"]]
         self.factors = [f for b in base for f in (b, 1 / b)]
+        self.slip_ranges = filtered.Ranges(
+            [(f * (1 - self.slip_tolerance), f * (1 + self.slip_tolerance)) for f in self.factors]
+        )
         self.min_gap = exact(slips["min_gap"])
         self.corrected: dict[str, Fraction] = {}
         self.reports: list[Report] = []
         self.relations: list[Relation] = []
         self.by_pointer: dict[str, list[Relation]] = {}
+        self.terms: dict[tuple[str, str, int, int], Term] = {}
+        self.energies: dict[str, dict[str, Term]] = {}
         self.results = ctx.data["results"]
         self.repetitions: list[dict[str, Any]] = self.results["repetitions"]
         self.broken = self._broken_repetitions()
 
     # -- terms ---------------------------------------------------------------------------
     def term(self, pointer: str, node: Any, dimension: str, scale: Fraction = _ONE) -> Term | None:
+        """The term at ``pointer``, made once per place, dimension and scale (the identities share them)."""
         if not isinstance(node, dict):
             return None
-        try:
-            canonical = exact_canonical(node, dimension, self.protocol)
-        except (KeyError, TypeError, ValueError):
-            return None
-        return Term(pointer, canonical, node["unit"], dimension, scale)
+        key = (pointer, dimension, scale.numerator, scale.denominator)
+        made = self.terms.get(key)
+        if made is not None:
+            return made
+        unit, value = node.get("unit"), node.get("value")
+        if type(value) in _DOUBLES and unit in self.symbols(dimension):
+            # a number as read: its double is the nearest to its decimal, and its exact value
+            # converts without fail when a close call or a message asks for it
+            approx = filtered.product(value, self.double(dimension, unit), float(scale))
+            made = Term(pointer, node, dimension, scale, approx, self.protocol)
+        else:
+            try:
+                canonical = exact_canonical(node, dimension, self.protocol)
+            except (KeyError, TypeError, ValueError):
+                return None
+            made = Term(
+                pointer, node, dimension, scale, filtered.approximate(canonical * scale), self.protocol, canonical
+            )
+        if pointer:
+            self.terms[key] = made
+        return made
+
+    def symbols(self, dimension: str) -> dict[str, Fraction]:
+        return vocabulary(self.protocol).dimensions.get(dimension, {})
+
+    def double(self, dimension: str, unit: str) -> float:
+        """The double nearest a unit's exact factor (within half an ulp)."""
+        return factor_doubles(self.protocol, dimension)[unit]
 
     def value(self, term: Term) -> Fraction:
         return self.corrected.get(term.pointer, term.canonical) * term.scale
@@ -173,6 +238,8 @@ class Analysis:
         """The slip factor F when ``ratio`` is F or 1/F for a known F, else None."""
         if ratio <= 0:
             return None
+        if not self.slip_ranges.may_hold(filtered.approximate(ratio)):
+            return None  # far from every factor: the doubles decide it
         for candidate in self.factors:
             if abs(ratio / candidate - 1) <= self.slip_tolerance:
                 return candidate
@@ -214,10 +281,20 @@ class Analysis:
         series = [t for t in series if self._repetition_of(t.pointer) not in self.broken]
         if len(series) < 3:
             return
+        suspects = series
+        doubles = [t.approx for t in series if t.approx is not None and t.approx > 0]
+        if len(doubles) == len(series):
+            # The median of the doubles is within 4 U of the exact median (doubles sort as the
+            # exact values do, but for ties within their error): a ratio far from every slip
+            # factor is decided without rationals.
+            near = statistics.median(doubles)
+            suspects = [t for t in series if self.slip_ranges.may_hold(filtered.quotient(t.approx or 0.0, near))]
+            if not suspects:
+                return
         median = statistics.median(self.written(t) for t in series)
         if median <= 0:
             return
-        for term in series:
+        for term in suspects:
             factor = self.slip_of(self.written(term) / median)
             if factor is not None and not self.confirmed(term):
                 self.report_slip(
@@ -250,9 +327,34 @@ class Analysis:
         return values[0], relation.combine(values[1:])
 
     def holds(self, relation: Relation) -> bool:
+        decided = self._holds_by_doubles(relation)
+        if decided is not None:
+            return decided
         if any(self.value(t) <= 0 for t in relation.terms):
             return True  # a zero or negative value is AERP-U004's finding; the identity is moot
         return _close(*self.sides(relation), relation.tolerance)
+
+    def _holds_by_doubles(self, relation: Relation) -> bool | None:
+        """:meth:`holds` decided on doubles, or None when they cannot decide it.
+
+        Only for values as written and all positive (the usual case); ``combine`` of positive
+        values with positive coefficients is its own bound on the magnitude of every rounding
+        step, so its error is at most ``filtered.combined_error(len(values))`` times the result.
+        """
+        values = []
+        for term in relation.terms:
+            if term.approx is None or term.approx <= 0 or term.pointer in self.corrected:
+                return None
+            values.append(term.approx)
+        left = values[0]
+        right = relation.combine(values[1:])
+        return filtered.close(
+            left,
+            filtered.TERM_ERROR,
+            right,
+            filtered.combined_error(len(values)),
+            filtered.approximate(relation.tolerance),
+        )
 
     def attribute_slip(self, relation: Relation) -> None:
         """A large gap that one value, corrected by a slip factor, closes: that value slipped."""
@@ -371,12 +473,17 @@ class Analysis:
         return _aggregate(self.reports)
 
     def energy_terms(self, index: int, node: dict[str, Any], base: str) -> dict[str, Term]:
-        queries = _queries(self.repetitions[index])
+        """The energies per query of one energy mapping, by component (made once for the analysis)."""
+        made = self.energies.get(base)
+        if made is not None:
+            return made
+        per_query = Fraction(1, _queries(self.repetitions[index]))
         terms = {}
         for key, quantity in node.items():
-            term = self.term(f"{base}/{key}", quantity, "energy", Fraction(1, queries))
+            term = self.term(f"{base}/{key}", quantity, "energy", per_query)
             if term is not None:
                 terms[key] = term
+        self.energies[base] = terms
         return terms
 
     def cross_repetition(self) -> dict[str, list[Term]]:
