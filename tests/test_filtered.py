@@ -1,9 +1,10 @@
-"""The floating-point filter decides only what exact arithmetic decides the same way.
+"""Fast paths decide only what their definitions decide: the floating-point filter, the one-walk search.
 
 The consistency analysis compares doubles first and rationals only for close calls
 (:mod:`aerp.filtered`). Each property here pits a filtered decision against the exact one
 on inputs built to lie on, or a hair beyond, the boundary the doubles cannot see; and the
-whole analysis must report the same findings with the filter switched off.
+whole analysis must report the same findings with the filter switched off. The quantities of
+a document, found in one walk along a tree of patterns, are those of every pattern in turn.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from aerp import filtered
 from aerp.exact import Written, decimal_text, exact
 from aerp.quantities import overflowing, vocabulary
 from conftest import suite
-from helpers import CLEAN, PROTOCOL, check, load
+from helpers import CLEAN, PROTOCOL, check, load, paths
 
 # decimals of up to 17 significant digits over a wide range of magnitudes
 _DIGITS = st.integers(min_value=1, max_value=10**17 - 1)
@@ -220,3 +221,54 @@ def test_the_boundary_cases_exist() -> None:
 
 def test_every_loadable_reference_result_is_compared() -> None:
     assert len(_reference_documents()) >= 240  # both suites: the comparison cannot pass by finding no files
+
+
+# -- quantities found in one walk ---------------------------------------------------------------
+
+
+def _quantities_pattern_by_pattern(data: Any, version: str) -> list[tuple[str, str, Any]]:
+    """The definition: every pattern expanded over the document in turn."""
+    from aerp.checks.units import _is_number, quantity_patterns
+    from aerp.pointer import expand
+
+    return [
+        (pointer, dimension, node)
+        for pattern, dimension in quantity_patterns(version)
+        for pointer, node in expand(data, pattern)
+        if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value"))
+    ]
+
+
+_SHAPES = st.recursive(
+    st.one_of(st.none(), st.integers(-5, 5), st.sampled_from(["Wh", "kWh", "W", "s", "x/y", "~0"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["value", "unit", "energy", "total", "accelerator", "a/b", "*"]), inner, max_size=3
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_reference_documents()), st.data())
+def test_quantities_in_one_walk_are_those_of_every_pattern_in_turn(param: Any, data: st.DataObject) -> None:
+    from aerp.checks.units import quantities
+
+    document = copy.deepcopy(param.values[0])
+    version = ".".join(str(document.get("aerp_version", "1.0.0")).split(".")[:2])
+    if version not in ("1.0", "1.1"):
+        version = "1.0"
+    # graft random shapes anywhere: lists where mappings belong, keys that need escaping, quantities in odd places
+    for _ in range(data.draw(st.integers(0, 4))):
+        places = [p for p in paths(document) if p]
+        if not places:
+            break
+        *parent, last = data.draw(st.sampled_from(places))
+        holder = document
+        for step in parent:
+            holder = holder[step]
+        holder[last] = data.draw(_SHAPES)
+    assert quantities(document, version) == _quantities_pattern_by_pattern(document, version)
+

@@ -101,9 +101,7 @@ def _register(entry: Check) -> Check:
     return entry
 
 
-def declare(
-    check_id: str, severity: Severity, requirement: str, summary: str, stage: str, since: str = "1.0"
-) -> Check:
+def declare(check_id: str, severity: Severity, requirement: str, summary: str, stage: str, since: str = "1.0") -> Check:
     """Declare a check that a pipeline stage (load, version, schema) emits itself."""
     return _register(Check(check_id, severity, requirement, summary, stage, since=since))
 
@@ -154,7 +152,21 @@ def overlaps(pattern: str, pointer: str) -> bool:
 
 def semantic_checks(edition: str | None = None) -> Iterator[Check]:
     """The semantic checks of ``edition`` (every edition's when None)."""
-    for entry in all_checks():
-        usable = entry.stage == "semantic" and entry.function is not None and not entry.retired
-        if usable and (edition is None or entry.applies_to(edition)):
-            yield entry
+    all_checks()  # every check module imported, so that the registry is complete
+    key = (edition, len(REGISTRY))  # a check registered later (a plugin, a test) makes a new list
+    found = _SEMANTIC.get(key)
+    if found is None:
+        found = _SEMANTIC[key] = tuple(
+            entry
+            for entry in sorted(REGISTRY.values(), key=lambda c: c.id)
+            if entry.stage == "semantic"
+            and entry.function is not None
+            and not entry.retired
+            and (edition is None or entry.applies_to(edition))
+        )
+    return iter(found)
+
+
+# The semantic checks of each edition, by (edition, size of the registry): the pipeline asks
+# for them for every file, and the answer changes only when a check is registered.
+_SEMANTIC: dict[tuple[str | None, int], tuple[Check, ...]] = {}

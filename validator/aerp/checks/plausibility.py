@@ -35,7 +35,20 @@ class Repetition:
 
 
 def _repetitions(ctx: Context) -> list[Repetition]:
-    """The repetitions whose accelerator energy and duration are usable (positive, not slipped)."""
+    """The repetitions whose accelerator energy and duration are usable (positive, not slipped).
+
+    Found once per file: several checks read them.
+    """
+    found = ctx.cache.get(_USABLE)
+    if found is None:
+        found = ctx.cache[_USABLE] = _usable_repetitions(ctx)
+    return found
+
+
+_USABLE = "plausibility-repetitions"
+
+
+def _usable_repetitions(ctx: Context) -> list[Repetition]:
     rated = ctx.params["rated_component"]
     bad = slipped(ctx)
     usable = []

@@ -15,7 +15,7 @@ from typing import Any
 from aerp.checks.schema import SchemaProblem, explainer
 from aerp.findings import Severity
 from aerp.places import describe
-from aerp.pointer import expand
+from aerp.pointer import escape
 from aerp.protocol import Protocol
 from aerp.quantities import explain, overflowing, vocabulary
 from aerp.registry import Context, Problem, check, declare
@@ -66,12 +66,57 @@ def quantity_patterns(version: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(found)
 
 
+class _Branch:
+    """A node of the tree of quantity patterns: the patterns that end here, and the tokens that go on."""
+
+    __slots__ = ("ends", "next")
+
+    def __init__(self) -> None:
+        self.ends: list[int] = []
+        self.next: dict[str, _Branch] = {}
+
+
+@functools.cache
+def _pattern_tree(version: str) -> _Branch:
+    root = _Branch()
+    for index, (tokens, _dimension) in enumerate(quantity_patterns(version)):
+        branch = root
+        for token in tokens:
+            branch = branch.next.setdefault(token, _Branch())
+        branch.ends.append(index)
+    return root
+
+
 def quantities(data: Any, version: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every well-formed quantity of the document: (pointer, dimension, {value, unit})."""
+    """Every well-formed quantity of the document: (pointer, dimension, {value, unit}).
+
+    One walk of the document along the tree of all patterns, rather than one walk per pattern;
+    the result is in the order of :func:`aerp.pointer.expand` applied pattern by pattern.
+    """
+    patterns = quantity_patterns(version)
+    matches: list[list[tuple[str, Any]]] = [[] for _ in patterns]
+    stack: list[tuple[Any, _Branch, str]] = [(data, _pattern_tree(version), "")]
+    while stack:
+        node, branch, pointer = stack.pop()
+        for index in branch.ends:
+            matches[index].append((pointer, node))
+        if not branch.next:
+            continue
+        visits: list[tuple[Any, _Branch, str]] = []
+        wildcard = branch.next.get("*")
+        if isinstance(node, dict):
+            if wildcard is not None:
+                visits.extend((child, wildcard, f"{pointer}/{escape(key)}") for key, child in node.items())
+            for token, below in branch.next.items():
+                if token != "*" and token in node:
+                    visits.append((node[token], below, f"{pointer}/{escape(token)}"))
+        elif isinstance(node, list) and wildcard is not None:
+            visits.extend((child, wildcard, f"{pointer}/{index}") for index, child in enumerate(node))
+        stack.extend(reversed(visits))  # depth first, in document order
     return [
         (pointer, dimension, node)
-        for pattern, dimension in quantity_patterns(version)
-        for pointer, node in expand(data, pattern)
+        for (_tokens, dimension), found in zip(patterns, matches, strict=True)
+        for pointer, node in found
         if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value"))
     ]
 
