@@ -2,8 +2,9 @@
 
 REQ-SEC-9 asks that a file's cost grow no faster than its size. Starting from a conformant
 reference result, each dimension of the file below is grown ten-fold at each step (more
-repetitions, more phases per repetition, more array items, more schema errors and findings),
-the file is written as JSON and as YAML, and ``validate_file`` runs in-process on it: the
+repetitions, more phases per repetition, more array items, more schema errors and findings,
+more rows in the power trace a 1.1 submission carries as evidence), the file is written as
+JSON and as YAML (its trace beside it), and ``validate_file`` runs in-process on it: the
 best CPU time of a few runs is printed with its growth factor over the previous step. A
 factor near 10 is linear; one near 100 is quadratic.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import sys
 import tempfile
@@ -34,13 +36,52 @@ from helpers import core_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "reference-results" / "1.0" / "conformant" / "text-generation-a-llama-3.1-8b.yaml"
+TRACED = ROOT / "reference-results" / "1.1" / "conformant" / "evidence-trace-consistent.yaml"
 
 Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A grown submission with the files it names beside it (a trace), by file name."""
+
+    document: Document
+    files: dict[str, str]
 
 
 def reference() -> Document:
     """The reference result as the validator reads it."""
     return read_yaml(REFERENCE.read_text(encoding="utf-8"), default_limits()).data
+
+
+def traced() -> Document:
+    """A 1.1 reference result whose accelerators' power trace (AERP format, 1 s samples) is read as evidence."""
+    return read_yaml(TRACED.read_text(encoding="utf-8"), default_limits()).data
+
+
+def trace_rows(document: Document, count: int) -> Bundle:
+    """The trace resampled to ``count`` rows over the same span, by linear interpolation; its digest updated.
+
+    The windows' integrals stay those of the reference trace (to the resampling's error), so
+    the grown file is checked like the original: only the number of rows grows.
+    """
+    grown = copy.deepcopy(document)
+    entry = next(a for a in grown["artifacts"] if "trace" in a)
+    rows = [line.split(",") for line in (TRACED.parent / entry["path"]).read_text(encoding="utf-8").splitlines()]
+    header, samples = rows[0], [(float(t), float(w)) for t, _device, w in rows[1:]]
+    start, end = samples[0][0], samples[-1][0]
+    lines = [",".join(header)]
+    below = 0
+    for index in range(count):
+        moment = start + (end - start) * index / (count - 1)
+        while below + 2 < len(samples) and samples[below + 1][0] <= moment:
+            below += 1
+        (t0, w0), (t1, w1) = samples[below], samples[below + 1]
+        power = w0 + (w1 - w0) * (moment - t0) / (t1 - t0)
+        lines.append(f"{moment:.6f},0,{power:.3f}")
+    text = "\n".join(lines) + "\n"
+    entry["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    return Bundle(grown, {entry["path"]: text})
 
 
 def repetitions(document: Document, count: int) -> Document:
@@ -96,25 +137,34 @@ def schema_errors(document: Document, count: int) -> Document:
 
 @dataclass(frozen=True)
 class Dimension:
-    """One way a file grows: a function of the reference and a count, and the count to start from."""
+    """One way a file grows: a function of a reference result and a count, and the count to start from."""
 
     name: str
-    grow: Callable[[Document, int], Document]
+    grow: Callable[[Document, int], Document | Bundle]
     start: int
     steps: int = 3  # 1,000 repetitions is the schema's maximum: that dimension stops there
+    base: Callable[[], Document] = reference
+
+    def write(self, count: int, folder: Path, fmt: str) -> Path:
+        """The grown submission written into ``folder`` as ``fmt`` (with any file it names), and its path."""
+        grown = self.grow(self.base(), count)
+        bundle = grown if isinstance(grown, Bundle) else Bundle(grown, {})
+        for name, text in bundle.files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        path = folder / f"{self.grow.__name__}-{count}.{fmt}"
+        path.write_text(dump(bundle.document, fmt), encoding="utf-8")
+        return path
 
 
-# The dimensions grown, each ten-fold per step. Trace rows go here once submissions carry
-# their measurement traces (AERP 1.1): a Dimension whose ``grow`` adds N samples to a trace.
+# The dimensions grown, each ten-fold per step.
 DIMENSIONS: list[Dimension] = [
     Dimension("repetitions", repetitions, 10),
     Dimension("phases per repetition", phases, 3),
     Dimension("array items (artifacts)", artifacts, 10),
     Dimension("mixed unique items", mixed_items, 80),
     Dimension("schema errors", schema_errors, 200),
+    Dimension("trace rows", trace_rows, 2_000, base=traced),
 ]
-
-
 
 
 def dump(document: Any, fmt: str) -> str:
@@ -138,13 +188,14 @@ def cpu_seconds(path: Path, runs: int) -> float:
 
 def measure(dimension: Dimension, fmt: str, steps: int, runs: int, folder: Path) -> list[tuple[int, int, float]]:
     """(count, bytes, CPU seconds) at each step of one dimension."""
-    base = reference()
     rows = []
     for step in range(steps):
         count = dimension.start * 10**step
-        path = folder / f"{dimension.grow.__name__}-{count}.{fmt}"
-        path.write_text(dump(dimension.grow(base, count), fmt), encoding="utf-8")
-        rows.append((count, path.stat().st_size, cpu_seconds(path, runs)))
+        path = dimension.write(count, folder, fmt)
+        size = sum(p.stat().st_size for p in folder.iterdir() if p == path or p.suffix == ".csv")
+        rows.append((count, size, cpu_seconds(path, runs)))
+        for written in folder.iterdir():
+            written.unlink()
     return rows
 
 

@@ -10,7 +10,10 @@ run so that the machine's noise falls on all of them alike:
 - the floor, in one Python process: read each file, parse it (json, or PyYAML's libyaml loader
   with dates kept as strings) and validate it with jsonschema-rs, the fastest schema check there is;
 - the cold start on one file: `aerp validate` vs `check-jsonschema`, and `aerp --version`;
-- the peak memory (RSS) of `aerp validate --jobs 1` over a small and a large corpus.
+- the peak memory (RSS) of `aerp validate --jobs 1` over a small and a large corpus;
+- the growth of one file's cost with its size: each dimension of ``growth.py`` (repetitions,
+  phases, array items, schema errors and findings, trace rows) grown ten-fold, in JSON and
+  YAML, in this process; a factor near 10 is linear, near 100 quadratic.
 
 The peer is compared at its best: check-jsonschema reads YAML with ruamel.yaml, whose pure-Python
 parser is several times slower than its C extension (ruamel.yaml.clib, in the bench extra), so
@@ -24,7 +27,7 @@ Prints files per second, CPU seconds, the ratios against the targets and peak me
 writes them as JSON (--json). Needs check-jsonschema and ruamel.yaml.clib: pip install '.[bench]'.
 
 Usage: python benchmarks/run.py [--files 10000] [--jobs 2] [--memory-small 2000] [--memory-large 20000]
-                                [--runs 3] [--cold-runs 15] [--json out.json]
+                                [--runs 3] [--cold-runs 15] [--growth-runs 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -41,8 +44,10 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import growth
 from corpus import ROOT, build
 
 SCHEMA = ROOT / "schemas" / "1.0" / "submission.schema.json"
@@ -130,6 +135,37 @@ def check_jsonschema(binary: str, files: list[Path], env: dict[str, str]) -> Tim
     return Timing(sum(p.wall for p in parts), sum(p.cpu for p in parts))
 
 
+# A ten-fold larger file may cost at most this many times more: 10 is linear, 100 quadratic;
+# the margin absorbs what a shared machine adds to one measurement.
+NEAR_LINEAR = 15
+
+
+def grow_each(folder: Path, runs: int) -> list[dict[str, Any]]:
+    """Each dimension of growth.py at its last two sizes, in JSON and YAML: CPU seconds and their ratio."""
+    from aerp.pipeline import validate_file
+
+    validate_file(growth.REFERENCE)  # the schema compiled and the checks imported before timing
+    found = []
+    for dimension in growth.DIMENSIONS:
+        counts = [dimension.start * 10 ** (dimension.steps - 2), dimension.start * 10 ** (dimension.steps - 1)]
+        for fmt in ("json", "yaml"):
+            seconds = []
+            for count in counts:
+                folder.mkdir(parents=True, exist_ok=True)
+                seconds.append(growth.cpu_seconds(dimension.write(count, folder, fmt), runs))
+                shutil.rmtree(folder)
+            found.append(
+                {
+                    "dimension": dimension.name,
+                    "format": fmt,
+                    "counts": counts,
+                    "seconds": seconds,
+                    "factor": seconds[1] / seconds[0],
+                }
+            )
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000, help="corpus for throughput (default 10,000)")
@@ -138,6 +174,7 @@ def main() -> None:
     parser.add_argument("--memory-large", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cold-runs", type=int, default=15)
+    parser.add_argument("--growth-runs", type=int, default=3, help="runs per size of one file; the best counts")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     cjs = shutil.which("check-jsonschema")
@@ -196,6 +233,7 @@ def main() -> None:
             return int(done.stdout)
 
         memory = {"small_kib": peak(args.memory_small), "large_kib": peak(args.memory_large)}
+        growths = grow_each(Path(folder) / "growth", args.growth_runs)
     wall = {k: statistics.median(t.wall for t in v) for k, v in runs.items()}
     cpu = {k: statistics.median(t.cpu for t in v) for k, v in runs.items()}
     cold_med = {k: statistics.median(v) for k, v in cold.items()}
@@ -218,6 +256,10 @@ def main() -> None:
             memory["large_kib"] / memory["small_kib"],
             lambda r: r <= 1.1,
         ),
+        f"largest growth of one file's cost per x10 of its size (<= {NEAR_LINEAR}; linear 10)": (
+            max(g["factor"] for g in growths),
+            lambda r: r <= NEAR_LINEAR,
+        ),
     }
     figures = {
         "files": n,
@@ -231,6 +273,7 @@ def main() -> None:
         "cpu_ms_per_file": {k: v / n * 1000 for k, v in cpu.items()},
         "cold_start_median_seconds": cold_med,
         "peak_rss_kib": memory,
+        "growth": growths,
         "targets": {name: value for name, (value, _) in targets.items()},
         "met": {name: meets(value) for name, (value, meets) in targets.items()},
     }
@@ -251,6 +294,12 @@ def main() -> None:
         f"  peak RSS aerp --jobs 1: {memory['small_kib'] / 1024:.1f} MiB ({args.memory_small} files), "
         f"{memory['large_kib'] / 1024:.1f} MiB ({args.memory_large} files)"
     )
+    print("  growth of one file's CPU time, x10 its size (in this process, best of runs):")
+    for g in growths:
+        print(
+            f"    {g['dimension']:<26} {g['format']:<4} {g['counts'][0]:>7} -> {g['counts'][1]:>7}: "
+            f"{g['seconds'][0]:.4f} s -> {g['seconds'][1]:.4f} s  x{g['factor']:.1f}"
+        )
     print("targets:")
     for name, (value, meets) in targets.items():
         print(f"  {name}: {value:.2f}  {'met' if meets(value) else 'NOT met'}")
