@@ -127,7 +127,7 @@ class Relation:
 
 
 def _sum(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0))
+    return sum(values)  # type: ignore[return-value]  # exact for rationals; doubles stay doubles for the filter
 
 
 def _ones(values: list[Fraction]) -> list[Fraction]:
@@ -142,19 +142,51 @@ def _mean_gradient(values: list[Fraction]) -> list[Fraction]:
     return [Fraction(1, len(values))] * len(values)
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """An edition's tolerances and slip factors as exact numbers."""
+
+    tolerances: dict[str, Fraction]
+    slip_tolerance: Fraction
+    factors: list[Fraction]
+    slip_ranges: filtered.Ranges
+    min_gap: Fraction
+
+
+_RULES: dict[Any, _Rules] = {}
+
+
+def _rules(params: dict[str, Any]) -> _Rules:
+    """The rules of an edition, converted once: every file of a run asks for them.
+
+    Remembered by the protocol's own numbers, so that changed parameters are converted anew.
+    """
+    slips = params["magnitude_slips"]
+    key = (tuple(params["tolerances"].items()), tuple((k, str(v)) for k, v in slips.items()))
+    found = _RULES.get(key)
+    if found is None:
+        tolerance = exact(slips["tolerance"])
+        factors = [f for b in (exact(f) for f in slips["factors"]) for f in (b, 1 / b)]
+        found = _RULES[key] = _Rules(
+            tolerances={k: exact(v) for k, v in params["tolerances"].items()},
+            slip_tolerance=tolerance,
+            factors=factors,
+            slip_ranges=filtered.Ranges([(f * (1 - tolerance), f * (1 + tolerance)) for f in factors]),
+            min_gap=exact(slips["min_gap"]),
+        )
+    return found
+
+
 class Analysis:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.protocol = ctx.protocol
-        self.tolerances = {k: exact(v) for k, v in ctx.params["tolerances"].items()}
-        slips = ctx.params["magnitude_slips"]
-        self.slip_tolerance = exact(slips["tolerance"])
-        base = [exact(f) for f in slips["factors"]]
-        self.factors = [f for b in base for f in (b, 1 / b)]
-        self.slip_ranges = filtered.Ranges(
-            [(f * (1 - self.slip_tolerance), f * (1 + self.slip_tolerance)) for f in self.factors]
-        )
-        self.min_gap = exact(slips["min_gap"])
+        rules = _rules(ctx.params)
+        self.tolerances = rules.tolerances
+        self.slip_tolerance = rules.slip_tolerance
+        self.factors = rules.factors
+        self.slip_ranges = rules.slip_ranges
+        self.min_gap = rules.min_gap
         self.corrected: dict[str, Fraction] = {}
         self.reports: list[Report] = []
         self.relations: list[Relation] = []
@@ -450,10 +482,15 @@ class Analysis:
         for kind, terms in series.items():
             self.outliers(kind, terms)
         self.intensity_slip(rows)
+        corrections = len(self.corrected)
+        holding = []
         for relation in self.relations:
-            if not self.holds(relation):
+            holding.append(self.holds(relation))
+            if not holding[-1]:
                 self.attribute_slip(relation)
-        failing = [r for r in self.relations if not self.holds(r)]
+        if len(self.corrected) != corrections:  # a slip found meanwhile changes what holds
+            holding = [self.holds(r) for r in self.relations]
+        failing = [r for r, holds in zip(self.relations, holding, strict=True) if not holds]
         failing = self.overhead(failing)
         failing = self.culprits(failing)
         for relation in failing:
