@@ -1,7 +1,8 @@
 """The schema stage's fast path changes no finding.
 
 jsonschema-rs decides whether a document passes the schema; jsonschema runs only to explain a
-document that fails (:mod:`aerp.checks.schema`). That is sound only if jsonschema-rs never
+document that fails (:mod:`aerp.checks.schema`), and skips the subtrees in which jsonschema-rs
+finds no error. That is sound only if jsonschema-rs never
 passes a document jsonschema rejects, and the findings of a file must be exactly what the
 pure-Python path gives. So every file of every edition's suite, and documents mutated at random
 from the conformant ones (the idea of tests/test_properties.py, with mutations aimed at where
@@ -47,12 +48,13 @@ def slow_path() -> Iterator[None]:
 
     A context manager, not monkeypatch: hypothesis tests take no function-scoped fixtures.
     """
-    original = schema_stage.passes
+    original, pruning = schema_stage.passes, schema_stage._known_valid
     schema_stage.passes = lambda data, version: False
+    schema_stage._known_valid = lambda instance, schema: False  # jsonschema walks every subtree too
     try:
         yield
     finally:
-        schema_stage.passes = original
+        schema_stage.passes, schema_stage._known_valid = original, pruning
 
 
 def suite_files() -> list[Any]:

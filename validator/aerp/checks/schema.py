@@ -100,9 +100,75 @@ def _validator(version: str) -> Any:
 
     checker = FormatChecker()
     checker.checks("date")(_is_full_date)
-    ecma = validators.extend(Draft202012Validator, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
+    keywords = {"pattern": _ecma_pattern, "uniqueItems": _unique_items}
+    if _fast_validator(version) is not None:  # the fast path can stand in for this version's subschemas too
+        keywords |= {k: _pruned(Draft202012Validator.VALIDATORS[k]) for k in _DESCENDING}
+    ecma = validators.extend(Draft202012Validator, keywords)
     schema = load_minor(version).schema
     return ecma(inline_references(schema), registry=Registry(retrieve=offline), format_checker=checker)
+
+
+# The keywords through which jsonschema descends into a mapping's members or a list's items:
+# where it would walk a large subtree that holds no error, :func:`_pruned` skips it.
+_DESCENDING = ("properties", "additionalProperties", "patternProperties", "items", "prefixItems")
+Keyword = Callable[[Any, Any, Any, dict[str, Any]], Iterator[Any]]
+
+
+def _pruned(keyword: Keyword) -> Keyword:
+    """``keyword`` of jsonschema, skipped where jsonschema-rs finds the instance valid against the same subschema.
+
+    A document that fails the schema is explained by jsonschema, which walks all of it; most of
+    it is valid. Whether an instance is valid against a (reference-free, inlined) subschema does
+    not depend on where it stands, so where jsonschema-rs says the instance at hand satisfies
+    the whole subschema holding this keyword, the keyword can yield no error and its subtree is
+    not walked. Everywhere else jsonschema runs as before: the errors, and so the findings, are
+    the same (tests/test_fast_path.py compares both paths on both suites and mutated documents).
+    """
+
+    def run(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+        if _known_valid(instance, schema):
+            return
+        yield from keyword(validator, value, instance, schema)
+
+    return run
+
+
+# The plain twins (:func:`_plain`) of the containers of the document being explained, by id:
+# jsonschema-rs takes plain floats only. Filled and emptied by :func:`problems`.
+_TWINS: dict[int, Any] = {}
+# jsonschema-rs validators of the subschemas met so far, by id, with the subschema they check.
+_SUBSCHEMAS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _known_valid(instance: Any, schema: dict[str, Any]) -> bool:
+    """True when jsonschema-rs finds ``instance`` (a container of the document explained) valid against ``schema``."""
+    twin = _TWINS.get(id(instance))
+    if twin is None:
+        return False
+    found = _SUBSCHEMAS.get(id(schema))
+    if found is None or found[0] is not schema:
+        found = _SUBSCHEMAS[id(schema)] = (schema, _compile_fast(schema))
+    validator = found[1]
+    try:
+        return validator is not None and bool(validator.is_valid(twin))
+    except Exception:  # as in passes(): an instance jsonschema-rs cannot take is left to jsonschema
+        return False
+
+
+def _compile_fast(schema: dict[str, Any]) -> Any | None:
+    try:
+        import jsonschema_rs
+
+        return jsonschema_rs.Draft202012Validator(schema, validate_formats=True, offline=True)
+    except Exception:  # a subschema the binding cannot compile on its own: jsonschema walks it
+        return None
+
+
+def _twins(data: Any) -> dict[int, Any]:
+    """The plain twin (:func:`_plain`) of every mapping and list of ``data``, by the id of the original."""
+    twins: dict[int, Any] = {}
+    _plain(data, twins)
+    return twins
 
 
 @functools.cache
@@ -183,21 +249,24 @@ def _portable_pattern(pattern: str) -> bool:
     return True
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, twins: dict[int, Any] | None = None) -> Any:
     """``value`` with every :class:`~aerp.exact.Written` number as a plain float.
 
     jsonschema-rs refuses float subclasses. The document's values are equal to the plain
     ones (a Written *is* its float), so the verdict is the same; the written decimal matters
-    only to the semantic checks.
+    only to the semantic checks. ``twins``, when given, receives each copied container by the
+    id of its original.
     """
     kind = type(value)
     if kind is dict:
-        return {key: _plain(item) for key, item in value.items()}
-    if kind is list:
-        return [_plain(item) for item in value]
-    if kind is Written:
-        return float(value)
-    return value
+        made: Any = {key: _plain(item, twins) for key, item in value.items()}
+    elif kind is list:
+        made = [_plain(item, twins) for item in value]
+    else:
+        return float(value) if kind is Written else value
+    if twins is not None:
+        twins[id(value)] = made
+    return made
 
 
 def passes(data: Any, version: str) -> bool:
@@ -491,6 +560,21 @@ def problems(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
     """
     if passes(data, protocol.version):
         return  # no schema error: jsonschema would find none to explain
+    yield from _explained(data, protocol)
+
+
+def _explained(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
+    """The findings of a document that fails the schema: jsonschema's errors, each explained once."""
+    twins = _twins(data) if _fast_validator(protocol.version) is not None else {}
+    try:
+        _TWINS.update(twins)
+        yield from _explain_errors(data, protocol)
+    finally:
+        for key in twins:
+            _TWINS.pop(key, None)
+
+
+def _explain_errors(data: Any, protocol: Protocol) -> Iterator[SchemaProblem]:
     seen: set[tuple[str, str]] = set()
     for error in _validator(protocol.version).iter_errors(data):
         for claimed in (explain(error, protocol) for explain in EXPLAINERS):
