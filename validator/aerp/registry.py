@@ -135,7 +135,13 @@ def check(
 def all_checks() -> list[Check]:
     import aerp.checks  # noqa: F401 - registers every check
 
-    return sorted(REGISTRY.values(), key=lambda c: c.id)
+    state = tuple(map(id, REGISTRY.values()))
+    if _SORTED[0] != state:  # sorted again only when a check was registered or replaced since
+        _SORTED[:] = [state, sorted(REGISTRY.values(), key=lambda c: c.id)]
+    return list(_SORTED[1])
+
+
+_SORTED: list[Any] = [(), []]  # (the registry's entries by identity, its checks sorted by id)
 
 
 def _segments(pointer: str) -> list[str]:
@@ -152,13 +158,13 @@ def overlaps(pattern: str, pointer: str) -> bool:
 
 def semantic_checks(edition: str | None = None) -> Iterator[Check]:
     """The semantic checks of ``edition`` (every edition's when None)."""
-    all_checks()  # every check module imported, so that the registry is complete
-    key = (edition, len(REGISTRY))  # a check registered later (a plugin, a test) makes a new list
+    ordered = all_checks()  # every check module imported, so that the registry is complete
+    key = (edition, _SORTED[0])  # a check registered or replaced later (a plugin, a test) makes a new list
     found = _SEMANTIC.get(key)
     if found is None:
         found = _SEMANTIC[key] = tuple(
             entry
-            for entry in sorted(REGISTRY.values(), key=lambda c: c.id)
+            for entry in ordered
             if entry.stage == "semantic"
             and entry.function is not None
             and not entry.retired
@@ -167,6 +173,6 @@ def semantic_checks(edition: str | None = None) -> Iterator[Check]:
     return iter(found)
 
 
-# The semantic checks of each edition, by (edition, size of the registry): the pipeline asks
-# for them for every file, and the answer changes only when a check is registered.
-_SEMANTIC: dict[tuple[str | None, int], tuple[Check, ...]] = {}
+# The semantic checks of each edition, by (edition, the registry's entries): the pipeline asks
+# for them for every file, and the answer changes only when a check is registered or replaced.
+_SEMANTIC: dict[tuple[str | None, tuple[int, ...]], tuple[Check, ...]] = {}
