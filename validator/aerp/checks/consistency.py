@@ -191,8 +191,10 @@ class Analysis:
         self.reports: list[Report] = []
         self.relations: list[Relation] = []
         self.by_pointer: dict[str, list[Relation]] = {}
-        self.terms: dict[tuple[str, str, int, int], Term] = {}
+        self.terms: dict[tuple[str, str, int], Term] = {}
         self.energies: dict[str, dict[str, Term]] = {}
+        self.factors_by_dimension: dict[str, dict[str, float]] = {}
+        self.scales: dict[int, tuple[Fraction, float]] = {}
         self.results = ctx.data["results"]
         self.repetitions: list[dict[str, Any]] = self.results["repetitions"]
         self.broken = self._broken_repetitions()
@@ -202,15 +204,16 @@ class Analysis:
         """The term at ``pointer``, made once per place, dimension and scale (the identities share them)."""
         if not isinstance(node, dict):
             return None
-        key = (pointer, dimension, scale.numerator, scale.denominator)
+        key = (pointer, dimension, id(scale))  # a remembered term holds its scale: the id stays that scale's
         made = self.terms.get(key)
         if made is not None:
             return made
         unit, value = node.get("unit"), node.get("value")
-        if type(value) in _DOUBLES and unit in self.symbols(dimension):
+        factor = self.factor_doubles(dimension).get(unit) if type(unit) is str else None
+        if factor is not None and type(value) in _DOUBLES:
             # a number as read: its double is the nearest to its decimal, and its exact value
             # converts without fail when a close call or a message asks for it
-            approx = filtered.product(value, self.double(dimension, unit), float(scale))
+            approx = filtered.product(value, factor, self.scale_double(scale))
             made = Term(pointer, node, dimension, scale, approx, self.protocol)
         else:
             try:
@@ -224,12 +227,19 @@ class Analysis:
             self.terms[key] = made
         return made
 
-    def symbols(self, dimension: str) -> dict[str, Fraction]:
-        return vocabulary(self.protocol).dimensions.get(dimension, {})
+    def factor_doubles(self, dimension: str) -> dict[str, float]:
+        """The doubles nearest the exact factors of ``dimension``'s units (within half an ulp)."""
+        found = self.factors_by_dimension.get(dimension)
+        if found is None:
+            found = self.factors_by_dimension[dimension] = factor_doubles(self.protocol, dimension)
+        return found
 
-    def double(self, dimension: str, unit: str) -> float:
-        """The double nearest a unit's exact factor (within half an ulp)."""
-        return factor_doubles(self.protocol, dimension)[unit]
+    def scale_double(self, scale: Fraction) -> float:
+        """The double nearest ``scale``, remembered with the scale itself (so that its id stays its own)."""
+        found = self.scales.get(id(scale))
+        if found is None:
+            found = self.scales[id(scale)] = (scale, float(scale))
+        return found[1]
 
     def value(self, term: Term) -> Fraction:
         return self.corrected.get(term.pointer, term.canonical) * term.scale
