@@ -5,12 +5,17 @@ what PyYAML silently accepts: a duplicate key (PyYAML keeps the last), an anchor
 (an alias bomb is refused before anything is expanded), a tag, a merge key, a non-string
 key, a second document. Plain scalars are resolved by the YAML 1.2 core schema, so that a YAML submission means what
 the same JSON would; dates stay strings and non-finite numbers are refused.
+
+Every event is checked as it arrives, so the first defect in the file is the one reported,
+even when the parser would fail on a later line. The loop is the reader's whole cost beyond
+the C parser, so it keeps its state in local variables and does per event only what that
+event needs.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -30,158 +35,268 @@ from aerp.pointer import escape
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _KIND = {int: "a number", float: "a number", bool: "a boolean", type(None): "null"}
 
+# PyYAML's parsers (C and pure Python) create events of exactly these classes, so the loop
+# dispatches on class identity rather than on a chain of isinstance tests.
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START = yaml.MappingStartEvent
+_SEQUENCE_START = yaml.SequenceStartEvent
+_MAPPING_END = yaml.MappingEndEvent
+_SEQUENCE_END = yaml.SequenceEndEvent
+
 
 def _mark(event: Any) -> Position:
+    """Where an event starts, 1-based; the loop inlines this where it records a place (PyYAML marks every event)."""
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-class _Frame:
-    __slots__ = ("container", "key", "key_position", "pointer")
-
-    def __init__(self, container: Any, pointer: str) -> None:
-        self.container = container
-        self.pointer = pointer
-        self.key: str | None = None
-        self.key_position: Position | None = None
-
-
-_CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_CORE_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
-_CORE_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
-_CORE_NONFINITE = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+# The YAML 1.2 core schema's null, bool and non-finite float spellings are finitely many, so a
+# plain scalar is looked up in one table instead of tried against a pattern for each. Null and
+# non-finite spellings are also listed with a trailing line break, which the schema's patterns
+# (``^...$``) accept as well.
 _MERGE_KEY = "<<"
+_MERGE = object()
+_NONFINITE = object()
+_SPECIAL: dict[str, Any] = {
+    **{spelling: None for spelling in ("~", "null", "Null", "NULL", "")},
+    **{spelling: True for spelling in ("true", "True", "TRUE")},
+    **{spelling: False for spelling in ("false", "False", "FALSE")},
+    _MERGE_KEY: _MERGE,
+    **{sign + "." + inf: _NONFINITE for sign in ("", "-", "+") for inf in ("inf", "Inf", "INF")},
+    **{"." + nan: _NONFINITE for nan in ("nan", "NaN", "NAN")},
+}
+_SPECIAL.update({spelling + "\n": _SPECIAL[spelling] for spelling in list(_SPECIAL) if _SPECIAL[spelling] is None})
+_SPECIAL.update({spelling + "\n": _NONFINITE for spelling in list(_SPECIAL) if _SPECIAL[spelling] is _NONFINITE})
+# The core schema's int (group 1, tried first, as the schema prefers int) and float patterns.
+_NUMBER = re.compile(
+    r"^(?:([-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)$"
+)
+# Every core-schema number starts with a sign, a dot or a digit, all of which sort at or below
+# "9": a plain scalar starting with any later character (a letter, most often) is a string.
+_NUMBER_AT_MOST = "9"
 
 
-def _scalar(event: Any, limits: Limits) -> Any:
-    """Resolve a scalar by the YAML 1.2 core schema, the one that agrees with JSON.
+def _plain(value: str, event: Any, limits: Limits) -> Any:
+    """Resolve a plain scalar by the YAML 1.2 core schema, the one that agrees with JSON.
 
     PyYAML resolves by YAML 1.1, where ``1.5e3`` is a string and ``no`` is false; AERP
     documents mean what JSON would read. Numbers are bounded and range-checked by the same
-    rules as the JSON reader's (:mod:`aerp.load`).
+    rules as the JSON reader's (:mod:`aerp.load`). Returns ``value`` itself when it is a string.
     """
-    value = event.value
-    if event.style:
-        return value  # quoted and block scalars are always strings
-    if _CORE_NULL.match(value):
-        return None
-    if value in _CORE_BOOL:
-        return _CORE_BOOL[value]
-    if value == _MERGE_KEY:
+    if value in _SPECIAL:
+        resolved = _SPECIAL[value]
+        if resolved is _MERGE:
+            raise LoadError(
+                "AERP-L006",
+                "YAML merge keys (<<) are not allowed",
+                *_mark(event),
+                hint="write the members out in full",
+            )
+        if resolved is _NONFINITE:
+            raise LoadError(
+                "AERP-L009",
+                f"numbers must be finite; `{value}` is not",
+                *_mark(event),
+                hint="NaN and infinity are not measurements",
+            )
+        return resolved
+    match = _NUMBER.match(value)
+    if match is None:
+        return value
+    too_long = refuse_number_length(value, limits)
+    if too_long:
+        raise LoadError(too_long.check, too_long.message, *_mark(event), hint=too_long.hint)
+    number: int | float
+    if match.lastindex is None:
+        number = Written(value)  # the decimal as written, for exact comparisons
+    elif value[:2] in ("0o", "0x"):
+        number = int(value, 0)
+    else:
+        number = int(value)
+    refused = refuse_number(value, number)
+    if refused:
+        raise LoadError(refused.check, refused.message, *_mark(event), hint=refused.hint)
+    return number
+
+
+def _refuse_properties(event: Any) -> NoReturn:
+    """A node with an anchor or a tag: the anchor is named first, as it comes first in the text."""
+    if event.anchor is not None:
         raise LoadError(
             "AERP-L006",
-            "YAML merge keys (<<) are not allowed",
+            f"YAML anchors are not allowed (`&{event.anchor}`)",
             *_mark(event),
-            hint="write the members out in full",
+            hint="write each value out in full",
         )
-    if _CORE_NONFINITE.match(value):
+    raise LoadError(
+        "AERP-L007",
+        f"YAML tags are not allowed (`{event.tag}`)",
+        *_mark(event),
+        hint="remove the tag; quote the value if it must be a string",
+    )
+
+
+def _refuse_key(event: Any, limits: Limits) -> NoReturn:
+    """A key that is a collection, or a plain scalar the core schema reads as something other than a string."""
+    if type(event) is not _SCALAR:
+        raise LoadError("AERP-L008", "mapping keys must be strings, not collections", *_mark(event))
+    key = _plain(event.value, event, limits)  # refuses merge keys and unreadable numbers first
+    raise LoadError(
+        "AERP-L008",
+        f"mapping keys must be strings; `{event.value}` is read as {_KIND.get(type(key), 'a non-string')}",
+        *_mark(event),
+        hint=f'quote the key: "{event.value}"',
+    )
+
+
+def _refuse_nodes(event: Any, limits: Limits) -> NoReturn:
+    """More nodes than the bound: refused at the first node past it, before it is built."""
+    raise LoadError("AERP-L011", f"the document has more than {limits.max_nodes} nodes", *_mark(event))
+
+
+def _document_event(event: Any, documents: int) -> int:
+    """The events around the one node: the number of documents begun so far, or -1 at the end of the stream."""
+    if event is None or isinstance(event, yaml.StreamEndEvent):
+        return -1
+    if isinstance(event, yaml.DocumentStartEvent):
+        documents += 1
+        if documents > 1:
+            raise LoadError(
+                "AERP-L010",
+                "the file holds more than one YAML document",
+                *_mark(event),
+                hint="one submission per file; remove the second `---`",
+            )
+        return documents
+    if isinstance(event, yaml.AliasEvent):
         raise LoadError(
-            "AERP-L009",
-            f"numbers must be finite; `{value}` is not",
+            "AERP-L006",
+            f"YAML aliases are not allowed (`*{event.anchor}`)",
             *_mark(event),
-            hint="NaN and infinity are not measurements",
+            hint="write the value out in full",
         )
-    is_int = _CORE_INT.match(value)
-    if is_int or _CORE_FLOAT.match(value):
-        too_long = refuse_number_length(value, limits)
-        if too_long:
-            raise LoadError(too_long.check, too_long.message, *_mark(event), hint=too_long.hint)
-        number: int | float
-        if not is_int:
-            number = Written(value)  # the decimal as written, for exact comparisons
-        elif value[:2] in ("0o", "0x"):
-            number = int(value, 0)
-        else:
-            number = int(value)
-        refused = refuse_number(value, number)
-        if refused:
-            raise LoadError(refused.check, refused.message, *_mark(event), hint=refused.hint)
-        return number
-    return value
+    if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+        return documents
+    raise TypeError(f"unexpected YAML event {event!r}")  # pragma: no cover - PyYAML has no other events
 
 
 def read_yaml(text: str, limits: Limits) -> Document:
+    """Read ``text`` as one YAML document, refusing at its first defect in document order.
+
+    Each node event is checked in the order the file states it (anchor, tag, node count, key,
+    length, value, depth), before the next event is parsed, so a defect early in the file is
+    reported even when a later line would not parse.
+    """
     loader = _Loader(text)
+    get_event = loader.get_event
     positions: dict[str, Position] = {}
-    stack: list[_Frame] = []
+    # The innermost open collection and what it is waiting for, kept in locals; the enclosing
+    # collections' states wait on ``stack``, one tuple per open collection.
+    container: Any = None  # None at the document level, outside any collection
+    in_mapping = False
+    pointer = ""  # the pointer of ``container``
+    key: str | None = None  # a mapping's key read and waiting for its value
+    member = ""  # the pointer of that key's member
+    key_position: Position = (1, 1)
+    stack: list[tuple[Any, bool, str, str | None, str, Position]] = []
     root: Any = None
     have_root = False
     documents = 0
     nodes = 0
+    max_nodes = limits.max_nodes
+    max_string_length = limits.max_string_length
+    max_depth = limits.max_depth
     try:
         while True:
-            event = loader.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                break
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise LoadError(
-                        "AERP-L010",
-                        "the file holds more than one YAML document",
-                        *_mark(event),
-                        hint="one submission per file; remove the second `---`",
-                    )
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise LoadError(
-                    "AERP-L006",
-                    f"YAML aliases are not allowed (`*{event.anchor}`)",
-                    *_mark(event),
-                    hint="write the value out in full",
-                )
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                finished = stack.pop()
-                _attach(stack, finished.container, positions, finished.pointer, None)
-                if not stack:
-                    root, have_root = finished.container, True
-                continue
-            # a node: scalar, mapping start or sequence start
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                raise LoadError(
-                    "AERP-L006",
-                    f"YAML anchors are not allowed (`&{anchor}`)",
-                    *_mark(event),
-                    hint="write each value out in full",
-                )
-            if getattr(event, "tag", None) is not None:
-                raise LoadError(
-                    "AERP-L007",
-                    f"YAML tags are not allowed (`{event.tag}`)",
-                    *_mark(event),
-                    hint="remove the tag; quote the value if it must be a string",
-                )
-            nodes += 1
-            if nodes > limits.max_nodes:
-                raise LoadError("AERP-L011", f"the document has more than {limits.max_nodes} nodes", *_mark(event))
-            parent = stack[-1] if stack else None
-            if parent is not None and isinstance(parent.container, dict) and parent.key is None:
-                parent.key = _key(event, parent, limits)
-                parent.key_position = _mark(event)
-                continue
-            pointer = _child_pointer(parent)
-            if isinstance(event, yaml.ScalarEvent):
-                if len(event.value) > limits.max_string_length:
+            event = get_event()
+            kind = type(event)
+            if kind is _SCALAR:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_properties(event)
+                nodes += 1
+                if nodes > max_nodes:
+                    _refuse_nodes(event, limits)
+                value = event.value
+                if in_mapping and key is None:
+                    if (
+                        not event.style
+                        and (value in _SPECIAL or value[0] <= _NUMBER_AT_MOST)
+                        and _plain(value, event, limits) is not value
+                    ):
+                        _refuse_key(event, limits)  # a plain key the core schema reads as no string
+                    if len(value) > max_string_length:
+                        raise LoadError("AERP-L011", "a key is longer than the string limit", *_mark(event))
+                    if value in container:
+                        raise LoadError(
+                            "AERP-L005",
+                            f"duplicate key `{value}` in the same mapping",
+                            *_mark(event),
+                            hint="YAML readers keep only one of the values; remove or rename the other",
+                        )
+                    key = value
+                    member = f"{pointer}/{escape(value)}" if "~" in value or "/" in value else f"{pointer}/{value}"
+                    mark = event.start_mark
+                    key_position = (mark.line + 1, mark.column + 1)
+                    continue
+                if len(value) > max_string_length:
                     raise LoadError(
                         "AERP-L011",
-                        f"a string of {len(event.value)} characters exceeds the limit of {limits.max_string_length}",
+                        f"a string of {len(value)} characters exceeds the limit of {max_string_length}",
                         *_mark(event),
                     )
-                value = _scalar(event, limits)
-                _attach(stack, value, positions, pointer, _mark(event))
-                if not stack:
+                if not event.style and (value in _SPECIAL or value[0] <= _NUMBER_AT_MOST):
+                    value = _plain(value, event, limits)  # quoted and block scalars are always strings
+                if in_mapping:
+                    positions[member] = key_position
+                    container[key] = value
+                    key = None
+                elif container is not None:
+                    mark = event.start_mark
+                    positions[f"{pointer}/{len(container)}"] = (mark.line + 1, mark.column + 1)
+                    container.append(value)
+                else:
+                    positions[""] = _mark(event)
                     root, have_root = value, True
-                continue
-            if len(stack) >= limits.max_depth:
-                raise LoadError("AERP-L011", f"the document nests deeper than {limits.max_depth} levels", *_mark(event))
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            if parent is None or not isinstance(parent.container, dict):
-                positions[pointer] = _mark(event)
-            stack.append(_Frame(container, pointer))
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_properties(event)
+                nodes += 1
+                if nodes > max_nodes:
+                    _refuse_nodes(event, limits)
+                if in_mapping:
+                    if key is None:
+                        _refuse_key(event, limits)
+                    child = member
+                elif container is not None:
+                    child = f"{pointer}/{len(container)}"
+                else:
+                    child = ""
+                if len(stack) >= max_depth:
+                    raise LoadError("AERP-L011", f"the document nests deeper than {max_depth} levels", *_mark(event))
+                if not in_mapping:  # a mapping's member stands where its key does, recorded when it is complete
+                    mark = event.start_mark
+                    positions[child] = (mark.line + 1, mark.column + 1)
+                stack.append((container, in_mapping, pointer, key, member, key_position))
+                if kind is _MAPPING_START:
+                    container, in_mapping = {}, True
+                else:
+                    container, in_mapping = [], False
+                pointer, key = child, None
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                finished = container
+                container, in_mapping, pointer, key, member, key_position = stack.pop()
+                if in_mapping:
+                    positions[member] = key_position
+                    container[key] = finished
+                    key = None
+                elif container is not None:
+                    container.append(finished)
+                else:
+                    root, have_root = finished, True
+            else:
+                documents = _document_event(event, documents)
+                if documents < 0:
+                    break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -209,55 +324,3 @@ def read_yaml(text: str, limits: Limits) -> Document:
         raise null_document(*positions.get("", (1, 1)))
     positions.setdefault("", (1, 1))
     return Document(data=root, format="yaml", _positions=positions)
-
-
-def _key(event: Any, frame: _Frame, limits: Limits) -> str:
-    if not isinstance(event, yaml.ScalarEvent):
-        raise LoadError("AERP-L008", "mapping keys must be strings, not collections", *_mark(event))
-    key = _scalar(event, limits)
-    if not isinstance(key, str):
-        raise LoadError(
-            "AERP-L008",
-            f"mapping keys must be strings; `{event.value}` is read as {_KIND.get(type(key), 'a non-string')}",
-            *_mark(event),
-            hint=f'quote the key: "{event.value}"',
-        )
-    if len(key) > limits.max_string_length:
-        raise LoadError("AERP-L011", "a key is longer than the string limit", *_mark(event))
-    if key in frame.container:
-        raise LoadError(
-            "AERP-L005",
-            f"duplicate key `{key}` in the same mapping",
-            *_mark(event),
-            hint="YAML readers keep only one of the values; remove or rename the other",
-        )
-    return key
-
-
-def _child_pointer(parent: _Frame | None) -> str:
-    if parent is None:
-        return ""
-    if isinstance(parent.container, dict):
-        return f"{parent.pointer}/{escape(parent.key or '')}"
-    return f"{parent.pointer}/{len(parent.container)}"
-
-
-def _attach(
-    stack: list[_Frame], value: Any, positions: dict[str, Position], pointer: str, position: Position | None
-) -> None:
-    """Put a finished node into its parent and record where it stands."""
-    if not stack:
-        if position is not None:
-            positions[pointer] = position
-        return
-    parent = stack[-1]
-    if isinstance(parent.container, dict):
-        assert parent.key is not None
-        positions[pointer] = parent.key_position or position or (1, 1)
-        parent.container[parent.key] = value
-        parent.key = None
-        parent.key_position = None
-    else:
-        if position is not None:
-            positions[pointer] = position
-        parent.container.append(value)
