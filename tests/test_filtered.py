@@ -272,3 +272,17 @@ def test_quantities_in_one_walk_are_those_of_every_pattern_in_turn(param: Any, d
         holder[last] = data.draw(_SHAPES)
     assert quantities(document, version) == _quantities_pattern_by_pattern(document, version)
 
+
+# -- decimals read exactly -------------------------------------------------------------------------
+
+# every spelling of a number the readers accept: JSON's grammar and the YAML 1.2 core schema's floats
+_NUMERALS = st.from_regex(r"\A[-+]?(?:[0-9]{1,25}(?:\.[0-9]{0,25})?|\.[0-9]{1,25})(?:[eE][-+]?[0-9]{1,3})?\Z")
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NUMERALS)
+def test_a_written_decimal_is_read_as_the_fraction_of_its_text(text: str) -> None:
+    if abs(float(text)) == float("inf"):
+        return  # the readers refuse it (AERP-L009)
+    assert exact(Written(text)) == Fraction(text)
+    assert exact(float(text)) == Fraction(repr(float(text)))

@@ -41,16 +41,25 @@ class Written(float):
 def exact(value: Any) -> Fraction:
     """The exact rational value of a number as written (``bool`` is not a number here)."""
     if isinstance(value, Written):
-        return Fraction(value.text)
+        return _decimal(value.text)
     if isinstance(value, int) and not isinstance(value, bool):
         return Fraction(value)
     if isinstance(value, float):
-        return Fraction(repr(value))  # the shortest decimal that denotes this double
+        return _decimal(repr(value))  # the shortest decimal that denotes this double
     if isinstance(value, Fraction):
         return value
     if isinstance(value, str):
         return Fraction(value)
     raise TypeError(f"not a number: {type(value).__name__}")
+
+
+def _decimal(text: str) -> Fraction:
+    """The exact value of a decimal numeral that a reader accepted (or a double's repr).
+
+    The decimal module parses in C and gives the exact ratio of integers: the same value as
+    ``Fraction(text)``, in a third of the time (the checks convert thousands per file).
+    """
+    return Fraction(*Decimal(text).as_integer_ratio())
 
 
 def significant(value: Fraction | float | int, digits: int = 6) -> str:
