@@ -286,3 +286,25 @@ def test_a_written_decimal_is_read_as_the_fraction_of_its_text(text: str) -> Non
         return  # the readers refuse it (AERP-L009)
     assert exact(Written(text)) == Fraction(text)
     assert exact(float(text)) == Fraction(repr(float(text)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(DECIMALS, st.fractions(min_value=0, max_value=3)), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=5),
+    st.booleans(),
+    NUDGES,
+)
+def test_ranges_never_exclude_a_value_inside_any_of_them(
+    spans: list[tuple[Fraction, Fraction]], pick: int, upper: bool, nudge: Fraction
+) -> None:
+    """Overlapping, nested and disjoint ranges alike: only a value outside every range is excluded."""
+    ranges = [(low, low * (1 + width)) for low, width in spans]
+    search = filtered.Ranges(ranges)
+    low, high = ranges[pick % len(ranges)]
+    bound = (high if upper else low) * (1 + nudge)
+    for value in (bound, bound * 2, bound / 2):
+        if not search.may_hold(filtered.approximate(value)):
+            assert not any(a <= value <= b for a, b in ranges)
+    beyond = max(b for _, b in ranges) * 2
+    assert not search.may_hold(filtered.approximate(beyond)), "a value far beyond every range is decided"

@@ -19,6 +19,7 @@ bound below is a small multiple of what the analysis gives, so the margin never 
 
 from __future__ import annotations
 
+import bisect
 import math
 from fractions import Fraction
 
@@ -109,16 +110,26 @@ class Ranges:
     """Closed ranges ``[low, high]`` of exact positive bounds, asked whether an approximate value may lie in one."""
 
     def __init__(self, ranges: list[tuple[Fraction, Fraction]]) -> None:
-        self._bounds: list[tuple[float, float]] | None = []
+        widened: list[tuple[float, float]] = []
+        self._usable = True
         for low, high in ranges:
             low_f, high_f = approximate(low), approximate(high)
             if low_f is None or high_f is None:
-                self._bounds = None  # cannot be filtered: always ask exactly
+                self._usable = False  # cannot be filtered: always ask exactly
                 return
-            self._bounds.append((low_f * (1 - _WIDEN), high_f * (1 + _WIDEN)))
+            widened.append((low_f * (1 - _WIDEN), high_f * (1 + _WIDEN)))
+        merged: list[list[float]] = []
+        for low, high in sorted(widened):  # overlapping ranges joined: one bisection finds the candidate
+            if merged and low <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], high)
+            else:
+                merged.append([low, high])
+        self._lows = [low for low, _ in merged]
+        self._highs = [high for _, high in merged]
 
     def may_hold(self, value: float | None) -> bool:
         """False only when the exact value (within QUOTIENT_ERROR of ``value``) lies in none of the ranges."""
-        if value is None or self._bounds is None:
+        if value is None or not self._usable:
             return True
-        return any(low <= value <= high for low, high in self._bounds)
+        index = bisect.bisect_right(self._lows, value) - 1
+        return index >= 0 and value <= self._highs[index]

@@ -320,7 +320,8 @@ class Analysis:
 
     def outliers(self, kind: str, series: list[Term]) -> None:
         """A value a slip factor away from the median of its series is a slip, unless its neighbours confirm it."""
-        series = [t for t in series if self._repetition_of(t.pointer) not in self.broken]
+        if self.broken:
+            series = [t for t in series if self._repetition_of(t.pointer) not in self.broken]
         if len(series) < 3:
             return
         suspects = series
