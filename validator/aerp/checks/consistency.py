@@ -213,7 +213,7 @@ class Analysis:
         if factor is not None and type(value) in _DOUBLES:
             # a number as read: its double is the nearest to its decimal, and its exact value
             # converts without fail when a close call or a message asks for it
-            approx = filtered.product(value, factor, self.scale_double(scale))
+            approx = filtered.product(value, factor, 1.0 if scale is _ONE else self.scale_double(scale))
             made = Term(pointer, node, dimension, scale, approx, self.protocol)
         else:
             try:
