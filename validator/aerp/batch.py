@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +39,11 @@ class Bug:
     trace: str
 
 
-def _validate(item: tuple[Path, str, Limits]) -> FileResult | Bug:
+# What a worker is handed: the file, the name to report it by, and the limits to read it with.
+_Item = tuple[Path, str, Limits]
+
+
+def _validate(item: _Item) -> FileResult | Bug:
     path, name, limits = item
     try:
         return _tool_csv(name_what_is_missing(validate_file(path, name, limits), path), path)
@@ -82,20 +87,85 @@ def default_jobs() -> int:
 
 
 def validate_many(
-    files: list[tuple[Path, str]], limits: Limits, jobs: int, fail_fast: bool = False
+    files: Iterable[tuple[Path, str]],
+    limits: Limits,
+    jobs: int,
+    fail_fast: bool = False,
+    count: int | None = None,
 ) -> Iterator[FileResult | Bug]:
-    """Results for ``files`` in their order; with ``fail_fast``, stop after the first failing file."""
-    items = [(path, name, limits) for path, name in files]
-    workers = min(jobs, max(1, len(items) // FILES_PER_WORKER))
+    """Results for ``files`` in their order; with ``fail_fast``, stop after the first failing file.
+
+    ``files`` is taken one item at a time, never listed whole, so that it can be a walk of the
+    file system: ``count`` is how many it holds (``len(files)`` when omitted), which sets how many
+    workers are worth starting. With workers, the files handed to the pool are at most a window
+    ahead of the results taken from here, so neither the pool's queues nor the results waiting
+    for their turn grow with the number of files.
+    """
+    if count is None:
+        if not isinstance(files, Sized):
+            raise TypeError("validate_many() needs count= when files has no len()")
+        count = len(files)
+    items = ((path, name, limits) for path, name in files)
+    workers = min(jobs, max(1, count // FILES_PER_WORKER))
     if workers <= 1:
-        yield from _stop_early((_validate(item) for item in items), fail_fast)
+        yield from _stop_early(map(_validate, items), fail_fast)
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    chunk = max(1, min(16, len(items) // (workers * 4)))
+    chunk = max(1, min(16, count // (workers * 4)))
+    window = _Window(window_size(workers, chunk))
     with context.Pool(workers, initializer=_warm) as pool:
-        yield from _stop_early(pool.imap(_validate, items, chunksize=chunk), fail_fast)
-        pool.terminate()
+        try:
+            for result in _stop_early(pool.imap(_validate, window.feed(items), chunksize=chunk), fail_fast):
+                window.advance()
+                yield result
+        finally:
+            # before the pool is terminated: terminate() waits for the thread that is feeding it
+            window.stop()
+
+
+# Files the pool may be handed ahead of the results taken, at the least.
+WINDOW = 256
+
+
+def window_size(workers: int, chunk: int) -> int:
+    """How far ahead of the results the pool is fed: enough chunks queued to keep every worker busy."""
+    return max(WINDOW, workers * chunk * 4)
+
+
+class _Window:
+    """A bound on how many items the pool's feeder thread has taken and the consumer not yet received.
+
+    ``Pool.imap`` drains its input into the task queue from a thread of its own, as fast as it
+    can; fed through :meth:`feed`, that thread waits once it is ``size`` items ahead, and goes on
+    as results are taken (:meth:`advance`). :meth:`stop` ends the feed when the run ends early
+    (``--fail-fast``, the consumer gone), so that the thread never waits for results nobody takes.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.Semaphore(size)
+        self._stopped = False
+
+    def feed(self, items: Iterable[_Item]) -> Iterator[_Item]:
+        """``items``, each taken from its source only once a place in the window is free."""
+        source = iter(items)
+        while True:
+            self._free.acquire()
+            if self._stopped:
+                return
+            item = next(source, None)
+            if item is None:
+                return
+            yield item
+
+    def advance(self) -> None:
+        """One result was taken: one more item may be fed."""
+        self._free.release()
+
+    def stop(self) -> None:
+        """No more results will be taken: the feed ends, waking the feeder if it waits."""
+        self._stopped = True
+        self._free.release()
 
 
 def _stop_early(results: Iterable[FileResult | Bug], fail_fast: bool) -> Iterator[FileResult | Bug]:

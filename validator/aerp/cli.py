@@ -466,7 +466,7 @@ def validate(
     from dataclasses import replace
 
     from aerp.batch import Bug, default_jobs, validate_many
-    from aerp.discover import discover
+    from aerp.discover import iter_files
     from aerp.findings import FileResult
     from aerp.pipeline import default_limits
     from aerp.render import Run, renderer
@@ -477,21 +477,25 @@ def validate(
     limits = default_limits()
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
-    files = discover(paths)
-    if not files:
+    # the files are walked twice, once to count them and once to check them, and never listed:
+    # with the default output, memory stays the same for ten files or a million
+    total = _count_files(paths, output_file)
+    if not total:
         raise click.UsageError("no submission files found (folders are searched for *.yaml, *.yml, *.json)")
-    if output_file and any(_same_file(output_file, str(p)) for p, _ in files):
-        raise _bad("output_file", f"{_shown(output_file)} is one of the files to validate: it would be overwritten")
     results: list[FileResult] = []
     bugs: list[Bug] = []
-    outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast)
+    moved: dict[str, Path] = {}
+    files = iter_files(paths)
+    if export_format and export_dir:
+        files = _noting_moved(files, moved)
+    outcomes = validate_many(files, limits, jobs or default_jobs(), fail_fast, count=total)
     color = output_file is None and fmt == "text" and sys.stdout.isatty()
     stamp = timestamp or _now()
     if fmt == "text" and not labels_dir and not export_dir:
         # the default output is written file by file, and only counts are kept: memory stays flat
-        run = _stream_text(outcomes, len(files), output_file, quiet, color, bugs)
+        run = _stream_text(outcomes, total, output_file, quiet, color, bugs)
     else:
-        with _progress(outcomes, len(files)) as stream:
+        with _progress(outcomes, total) as stream:
             for outcome in stream:
                 (bugs if isinstance(outcome, Bug) else results).append(outcome)
         run = Run(results=results, tool_version=__version__, timestamp=stamp, color=color)
@@ -502,7 +506,7 @@ def validate(
     if labels_dir:
         _write_labels(results, labels_dir)
     if export_format and export_dir:
-        _write_exports(results, files, export_format, export_dir)
+        _write_exports(results, moved, export_format, export_dir)
     if bugs:
         for bug in bugs:
             click.echo(f"aerp: internal error while checking {bug.path}: {bug.error}", err=True)
@@ -515,11 +519,48 @@ def validate(
     sys.exit(EXIT_INVALID if bad else EXIT_OK)
 
 
-def _same_file(one: str, other: str) -> bool:
+def _count_files(paths: tuple[str, ...], output_file: str | None) -> int:
+    """How many files ``validate`` checks; a usage error if ``output_file`` is one of them.
+
+    The check comes before any output is written, so that a report never overwrites a file
+    it is about. Nothing is kept: the files are walked again to be checked.
+    """
+    from aerp.discover import iter_files
+
     try:
-        return os.path.samefile(one, other)
+        output = os.stat(output_file) if output_file else None
     except OSError:
+        output = None  # not there (yet): it cannot be one of the files
+    total = 0
+    for path, _ in iter_files(paths):
+        total += 1
+        if output_file and output is not None and _same_stat(output, str(path)):
+            raise _bad("output_file", f"{_shown(output_file)} is one of the files to validate: it would be overwritten")
+    return total
+
+
+def _same_stat(known: os.stat_result, other: str) -> bool:
+    """Whether ``other`` is the file ``known`` is the status of (``os.path.samefile`` with one side's stat done once).
+
+    A path that cannot be read is no file, hence not that one.
+    """
+    try:
+        return os.path.samestat(known, os.stat(other))
+    except (OSError, ValueError):  # ValueError: a name no file can have (a NUL in it)
         return False
+
+
+def _noting_moved(files: Iterator[tuple[Path, str]], moved: dict[str, Path]) -> Iterator[tuple[Path, str]]:
+    """``files`` as they are, noting in ``moved`` each one whose name (normalised) is not its path.
+
+    Exports read each conformant file again after the run, by its reported name; a name
+    normalised from ``a/../b/x.yaml`` must be read where it was validated. Only those are
+    kept, so that the mapping stays empty for the usual command line.
+    """
+    for path, name in files:
+        if str(path) != name:
+            moved[name] = path
+        yield path, name
 
 
 def _stream_text(outcomes: Any, total: int, output_file: str | None, quiet: bool, color: bool, bugs: list[Any]) -> Any:
@@ -1347,8 +1388,12 @@ def _validated_document(path: Path, result: Any) -> Any:
         return None
 
 
-def _write_exports(results: list[Any], files: list[tuple[Path, str]], fmt: str, folder: str) -> None:
-    """One export per conformant result into ``folder``, named after the file; like ``--labels``."""
+def _write_exports(results: list[Any], moved: dict[str, Path], fmt: str, folder: str) -> None:
+    """One export per conformant result into ``folder``, named after the file; like ``--labels``.
+
+    A result is read again from the path its name was found at: ``moved`` holds the few whose
+    path is not their name (see :func:`_noting_moved`); any other is read by its name.
+    """
     from aerp.export import SUFFIXES, NotExportable, export, file_name
     from aerp.findings import Verdict
 
@@ -1357,12 +1402,11 @@ def _write_exports(results: list[Any], files: list[tuple[Path, str]], fmt: str, 
         os.makedirs(target, exist_ok=True)  # its parent exists: the option's type checked it
     except OSError as error:
         raise _cannot_write(folder, error, "export_dir", folder=True) from None
-    paths = {name: path for path, name in files}
     written: set[str] = set()
     for result in results:
         if result.verdict is not Verdict.CONFORMANT:
             continue
-        document = _validated_document(paths.get(result.path, Path(result.path)), result)
+        document = _validated_document(moved.get(result.path, Path(result.path)), result)
         if document is None:
             click.echo(f"aerp: {result.path}: not exported: the file changed after it was validated", err=True)
             continue
