@@ -9,7 +9,6 @@ goes on; the command then exits 3.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import traceback
@@ -110,6 +109,8 @@ def validate_many(
     if workers <= 1:
         yield from _stop_early(map(_validate, items), fail_fast)
         return
+    import multiprocessing  # here: one file, the usual pre-commit case, starts no worker and need not load it
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     chunk = max(1, min(16, count // (workers * 4)))
