@@ -100,3 +100,25 @@ def paths(node: Any, prefix: tuple = ()) -> list[tuple]:
         for index, value in enumerate(node):
             found += paths(value, (*prefix, index))
     return found
+
+
+def graft(document: Any, draw: Any, shapes: Any, at_most: int = 4) -> Any:
+    """``document`` with up to ``at_most`` of its nodes replaced by values drawn from ``shapes``.
+
+    ``draw`` is a hypothesis ``data.draw``: the places and values are the test's examples.
+    Lists where mappings belong, keys that need escaping, quantities in odd places: the shapes
+    that searches by pattern must get right.
+    """
+    import hypothesis.strategies as st
+
+    grafted = copy.deepcopy(document)
+    for _ in range(draw(st.integers(0, at_most))):
+        places = [p for p in paths(grafted) if p]
+        if not places:
+            break
+        *parent, last = draw(st.sampled_from(places))
+        holder = grafted
+        for step in parent:
+            holder = holder[step]
+        holder[last] = draw(shapes)
+    return grafted

@@ -21,7 +21,7 @@ from aerp import filtered
 from aerp.exact import Written, decimal_text, exact
 from aerp.quantities import overflowing, vocabulary
 from conftest import suite
-from helpers import CLEAN, PROTOCOL, check, load, paths
+from helpers import CLEAN, PROTOCOL, check, graft, load
 
 # decimals of up to 17 significant digits over a wide range of magnitudes
 _DIGITS = st.integers(min_value=1, max_value=10**17 - 1)
@@ -256,20 +256,10 @@ _SHAPES = st.recursive(
 def test_quantities_in_one_walk_are_those_of_every_pattern_in_turn(param: Any, data: st.DataObject) -> None:
     from aerp.checks.units import quantities
 
-    document = copy.deepcopy(param.values[0])
-    version = ".".join(str(document.get("aerp_version", "1.0.0")).split(".")[:2])
+    version = ".".join(str(param.values[0].get("aerp_version", "1.0.0")).split(".")[:2])
     if version not in ("1.0", "1.1"):
         version = "1.0"
-    # graft random shapes anywhere: lists where mappings belong, keys that need escaping, quantities in odd places
-    for _ in range(data.draw(st.integers(0, 4))):
-        places = [p for p in paths(document) if p]
-        if not places:
-            break
-        *parent, last = data.draw(st.sampled_from(places))
-        holder = document
-        for step in parent:
-            holder = holder[step]
-        holder[last] = data.draw(_SHAPES)
+    document = graft(param.values[0], data.draw, _SHAPES)
     assert quantities(document, version) == _quantities_pattern_by_pattern(document, version)
 
 

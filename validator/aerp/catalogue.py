@@ -15,6 +15,7 @@ from typing import Any
 
 from aerp.protocol import Protocol
 from aerp.quantities import exact_canonical
+from aerp.registry import Context
 
 # What a model name may carry besides the model itself: the form factor, the memory and its
 # kind, the brand. The structured members form_factor and memory say those.
@@ -35,15 +36,37 @@ def entries(protocol: Protocol) -> list[dict[str, Any]]:
     return protocol.annex("accelerators")["accelerators"]
 
 
+# The entries of a catalogue by vendor (lower case) and normal name, in catalogue order: the
+# entries a name matches, found by one look-up rather than by normalising every name of every
+# entry for every file. Keyed by the identity of the catalogue's list, which the value holds,
+# so the key stays that list's (an annex is read once per folder and never changed).
+_INDEX: dict[int, tuple[list[dict[str, Any]], dict[str, dict[str, list[dict[str, Any]]]]]] = {}
+
+
+def _index(catalogue: list[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """vendor → normal name → entries, as :func:`find` matches them.
+
+    A name is normalised with the vendor it is matched under, and only entries of the
+    submission's vendor (ignoring case) are matched: :func:`_normal` reads the vendor only in
+    lower case, so the entry's own vendor normalises its names as the submission's would.
+    """
+    found = _INDEX.get(id(catalogue))
+    if found is None or found[0] is not catalogue:
+        index: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for entry in catalogue:
+            vendor = entry["vendor"].lower()
+            names = index.setdefault(vendor, {})
+            for normal in dict.fromkeys(_normal(n, vendor) for n in entry["names"]):
+                names.setdefault(normal, []).append(entry)
+        found = _INDEX[id(catalogue)] = (catalogue, index)
+    return found[1]
+
+
 def find(accelerators: dict[str, Any], protocol: Protocol) -> dict[str, Any] | None:
     """The catalogue entry of ``hardware.accelerators``, or None when it is not (uniquely) known."""
     vendor = str(accelerators.get("vendor", ""))
     name = _normal(str(accelerators.get("model", "")), vendor)
-    candidates = [
-        entry
-        for entry in entries(protocol)
-        if entry["vendor"].lower() == vendor.lower() and name in {_normal(n, vendor) for n in entry["names"]}
-    ]
+    candidates = list(_index(entries(protocol)).get(vendor.lower(), {}).get(name, ()))
     if len(candidates) > 1:
         candidates = [e for e in candidates if e["form_factor"] == accelerators.get("form_factor")] or candidates
     if len(candidates) > 1 and isinstance(accelerators.get("memory"), dict):
@@ -53,3 +76,17 @@ def find(accelerators: dict[str, Any], protocol: Protocol) -> dict[str, Any] | N
             memory = None
         candidates = [e for e in candidates if exact_canonical(e["memory"], "memory", protocol) == memory] or candidates
     return candidates[0] if len(candidates) == 1 else None
+
+
+def entry_of(ctx: Context) -> dict[str, Any] | None:
+    """The catalogue entry of the file's accelerators (None without accelerators), found once per file.
+
+    Several checks ask for it; the answer depends on the file and its protocol alone.
+    """
+    if _ENTRY not in ctx.cache:
+        accelerators = ctx.accelerators
+        ctx.cache[_ENTRY] = find(accelerators, ctx.protocol) if accelerators is not None else None
+    return ctx.cache[_ENTRY]
+
+
+_ENTRY = "catalogue-entry"

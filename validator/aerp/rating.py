@@ -48,10 +48,37 @@ def thresholds(protocol: Protocol, task: str, size_class: str | None) -> list[Fr
             raise NoScale(f"`{task}` is rated per size class: give one of {', '.join(entry)}")
         if size_class not in entry:
             raise NoScale(f"`{task}` has no size class `{size_class}`; its classes are {', '.join(entry)}")
-        return [exact(t) for t in entry[size_class]]
+        return _exact_edges(entry[size_class])
     if size_class:
         raise NoScale(f"size classes apply to text-generation only, not to `{task}`")
-    return [exact(t) for t in entry]
+    return _exact_edges(entry)
+
+
+# Scales converted to exact edges, by the numbers protocol.yaml writes: every file is rated on
+# one of a few scales, and a changed scale (a test's, a new edition's) has other numbers, so it
+# is converted anew. Only scales of plain doubles and integers are remembered: their value is
+# their whole meaning (a written decimal keeps digits beyond its double's).
+_EDGES: dict[tuple[Any, ...], tuple[Fraction, ...]] = {}
+_MAX_SCALES = 256
+
+
+def _exact_edges(edges: Any) -> list[Fraction]:
+    """``[exact(t) for t in edges]``, remembered for a scale of doubles and integers; a new list every call."""
+    try:
+        values = tuple(edges)
+    except TypeError:
+        return [exact(t) for t in edges]  # raising what it raises
+    kinds = tuple(map(type, values))
+    if not set(kinds) <= {float, int}:
+        return [exact(t) for t in values]
+    key = (values, kinds)  # with the types: 1e23 == 99999999999999991611392, yet exact() reads the double as 10^23
+    found = _EDGES.get(key)
+    if found is None:
+        found = tuple(exact(t) for t in values)
+        if len(_EDGES) >= _MAX_SCALES:
+            _EDGES.clear()
+        _EDGES[key] = found
+    return list(found)
 
 
 def rate(

@@ -14,6 +14,7 @@ from aerp.findings import Severity
 from aerp.registry import Context, Problem, check
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f]")  # the characters below U+0020
 
 
 def _unconfined(path: str) -> str | None:
@@ -24,7 +25,7 @@ def _unconfined(path: str) -> str | None:
         return "it uses a backslash; paths use / as separator"
     if _SCHEME.match(path):
         return "it has a drive letter or a URI scheme"
-    if any(ord(c) < 32 for c in path):
+    if _CONTROL.search(path):
         return "it holds a control character"
     segments = path.split("/")
     if ".." in segments:

@@ -4,6 +4,10 @@ protocol.yaml lists them. A required member that is missing is reported here rat
 the generic schema message (one defect, one finding, and the finding says what the member
 means); a member that holds only a placeholder ("N/A", "unknown", "TBD") counts as missing.
 Every gap is reported in the same run.
+
+The members are found by one walk of the document along a tree of every pattern the checks
+ask about, not by one expansion per pattern; each pattern's matches come out in the order
+:func:`aerp.pointer.expand` gives them, so the findings keep their order.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 from aerp.checks.schema import SchemaProblem, explainer
 from aerp.findings import Severity
 from aerp.places import describe
-from aerp.pointer import expand, from_path, join
+from aerp.pointer import expand_all, from_path, join
 from aerp.protocol import Protocol
 from aerp.registry import Context, Problem, check, declare
 
@@ -57,7 +61,7 @@ def placeholder_value(error: Any, protocol: Protocol) -> SchemaProblem | None:
     TBD; whatever member it stands in, the finding says that the value is still missing.
     """
     if error.validator in ("required", "additionalProperties") or not _placeholder(
-        error.instance, _placeholder_words(protocol)
+        error.instance, placeholder_words(protocol)
     ):
         return None
     pointer = from_path(error.absolute_path)
@@ -71,24 +75,69 @@ def placeholder_value(error: Any, protocol: Protocol) -> SchemaProblem | None:
     )
 
 
-_PLACEHOLDERS: dict[str, frozenset[str]] = {}
+_PLACEHOLDERS: dict[tuple[Any, ...], frozenset[str]] = {}
 
 
-def _placeholder_words(protocol: Protocol) -> frozenset[str]:
-    """The placeholder words of a protocol version, built once (a file may have thousands of schema errors)."""
-    words = _PLACEHOLDERS.get(protocol.version)
+def placeholder_words(protocol: Protocol) -> frozenset[str]:
+    """The placeholder words of a protocol, built once (a file may have thousands of schema errors).
+
+    Remembered by the words themselves, so that a protocol with other words gets its own set.
+    """
+    listed = tuple(protocol.params["disclosure"]["placeholders"])
+    try:
+        words = _PLACEHOLDERS.get(listed)
+    except TypeError:  # a word that cannot be hashed: built afresh, never remembered
+        return frozenset(str(w).lower() for w in listed)
     if words is None:
-        words = frozenset(str(w).lower() for w in protocol.params["disclosure"]["placeholders"])
-        _PLACEHOLDERS[protocol.version] = words
+        words = frozenset(str(w).lower() for w in listed)
+        if len(_PLACEHOLDERS) >= _MAX_REMEMBERED:
+            _PLACEHOLDERS.clear()
+        _PLACEHOLDERS[listed] = words
     return words
+
+
+_MAX_REMEMBERED = 64  # protocols differ in few ways; a bound keeps memory flat whatever tests make
 
 
 def _placeholder(value: Any, placeholders: set[str]) -> bool:
     return isinstance(value, str) and value.strip().lower() in placeholders
 
 
-def _present(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
-    yield from expand(data, pattern)
+_VERSION_PATTERNS = ("/software/*/version", "/measurement/methods/*/tool/version")
+
+
+def _present_all(ctx: Context) -> dict[str, list[tuple[str, Any]]]:
+    """Every disclosure pattern's matches in the file, by pattern: found once per file, for every check here."""
+    found = ctx.cache.get(_MATCHES)
+    if found is None:
+        disclosure = ctx.params["disclosure"]
+        patterns = tuple(dict.fromkeys([*disclosure["required"], *disclosure["recommended"], *_VERSION_PATTERNS]))
+        found = ctx.cache[_MATCHES] = dict(zip(patterns, expand_all(ctx.data, patterns), strict=True))
+    return found
+
+
+_MATCHES = "disclosure-matches"
+
+
+def _present(ctx: Context, pattern: str) -> list[tuple[str, Any]]:
+    """The members matching ``pattern``, as :func:`aerp.pointer.expand` lists them."""
+    return _present_all(ctx)[pattern]
+
+
+_VERSION_RULES: dict[tuple[Any, ...], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _version_rules(params: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the words, in lower case, and the characters) that make a version no exact one, by the protocol's own lists."""
+    disclosure = params["disclosure"]
+    key = (tuple(disclosure["version_words"]), tuple(disclosure["version_characters"]))
+    found = _VERSION_RULES.get(key)
+    if found is None:
+        found = (frozenset(w.lower() for w in key[0]), frozenset(key[1]))
+        if len(_VERSION_RULES) >= _MAX_REMEMBERED:
+            _VERSION_RULES.clear()
+        _VERSION_RULES[key] = found
+    return found
 
 
 @check(
@@ -98,11 +147,12 @@ def _present(data: Any, pattern: str) -> Iterator[tuple[str, Any]]:
     "No disclosure member holds a placeholder (N/A, unknown, TBD, ...) instead of a value.",
 )
 def placeholders(ctx: Context) -> Iterator[Problem]:
-    words = _placeholder_words(ctx.protocol)
+    words = placeholder_words(ctx.protocol)
+    present = _present_all(ctx)
     for level in ("required", "recommended"):
         for pattern, meaning in _fields(ctx.protocol, level).items():
-            for pointer, value in _present(ctx.data, pattern):
-                if _placeholder(value, words):
+            for pointer, value in present[pattern]:
+                if isinstance(value, str) and value.strip().lower() in words:  # _placeholder(), inline
                     yield Problem(
                         pointer,
                         f"missing disclosure: {meaning} holds the placeholder `{value}`",
@@ -113,7 +163,7 @@ def placeholders(ctx: Context) -> Iterator[Problem]:
 @check("AERP-D003", Severity.WARNING, "REQ-DISC-8", "Recommended disclosure members are present.")
 def recommended(ctx: Context) -> Iterator[Problem]:
     for pattern, meaning in _fields(ctx.protocol, "recommended").items():
-        if not list(_present(ctx.data, pattern)):
+        if not _present(ctx, pattern):
             parent = pattern.rsplit("/", 1)[0]
             yield Problem(parent, f"recommended disclosure is missing: {meaning} (`{describe(pattern)}`)")
 
@@ -146,11 +196,9 @@ def decoding_disclosed(ctx: Context) -> Iterator[Problem]:
     "Every software and tool version is one exact release or commit, not a range or a moving name.",
 )
 def exact_versions(ctx: Context) -> Iterator[Problem]:
-    words = {w.lower() for w in ctx.params["disclosure"]["version_words"]}
-    characters = set(ctx.params["disclosure"]["version_characters"])
-    patterns = ["/software/*/version", "/measurement/methods/*/tool/version"]
-    for pattern in patterns:
-        for pointer, value in _present(ctx.data, pattern):
+    words, characters = _version_rules(ctx.params)
+    for pattern in _VERSION_PATTERNS:
+        for pointer, value in _present(ctx, pattern):
             if not isinstance(value, str):
                 continue
             text = value.strip()

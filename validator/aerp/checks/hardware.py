@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from aerp.catalogue import find
+from aerp.catalogue import entry_of
 from aerp.findings import Severity
-from aerp.quantities import exact_canonical
+from aerp.quantities import exact_canonical, vocabulary
 from aerp.registry import Context, Problem, check
 
 ACCELERATORS = ("/hardware/accelerators", "/division")
@@ -23,7 +24,7 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
     accelerators = ctx.accelerators
     if not ctx.closed or accelerators is None:
         return  # a closed submission without accelerators is the schema's finding
-    entry = find(accelerators, ctx.protocol)
+    entry = entry_of(ctx)
     reference = ctx.params["reference_hardware"]
     if entry is None or entry["id"] not in reference["catalogue_ids"]:
         named = f"{accelerators['vendor']} {accelerators['model']} ({accelerators['form_factor']})"
@@ -34,6 +35,8 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
         )
         return
     memory = accelerators.get("memory")
+    if _same_integer_quantity(memory, entry["memory"], ctx):
+        return  # the nominal capacity, written as the catalogue writes it
     try:
         stated = exact_canonical(memory, "memory", ctx.protocol) if isinstance(memory, dict) else None
     except (KeyError, TypeError, ValueError):
@@ -50,6 +53,21 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _same_integer_quantity(stated: Any, nominal: dict[str, Any], ctx: Context) -> bool:
+    """True when both are the same whole number in the same allowed memory unit: equal, without converting either."""
+    if type(stated) is not dict:
+        return False
+    value, unit = stated.get("value"), stated.get("unit")
+    return (
+        type(value) is int
+        and type(nominal["value"]) is int
+        and value == nominal["value"]
+        and type(unit) is str
+        and unit == nominal["unit"]
+        and unit in vocabulary(ctx.protocol).dimensions["memory"]
+    )
+
+
 @check(
     "AERP-H002",
     Severity.WARNING,
@@ -59,7 +77,7 @@ def reference_hardware(ctx: Context) -> Iterator[Problem]:
 )
 def known_accelerator(ctx: Context) -> Iterator[Problem]:
     accelerators = ctx.accelerators
-    if accelerators is not None and find(accelerators, ctx.protocol) is None:
+    if accelerators is not None and entry_of(ctx) is None:
         yield Problem(
             "/hardware/accelerators/model",
             f"the accelerator catalogue does not list {accelerators['vendor']} {accelerators['model']} "
@@ -83,7 +101,7 @@ def counter_validated(ctx: Context) -> Iterator[Problem]:
         return
     if "validation" in method:
         return  # the lab checked its own devices against a meter
-    entry = find(accelerators, ctx.protocol)
+    entry = entry_of(ctx)
     validation = (entry or {}).get("counter_validation", {})
     if validation.get("validated") is True:
         return

@@ -4,6 +4,13 @@ The bounds are data (protocol.yaml `plausibility`, the accelerator catalogue). V
 another check already reported — a unit slip, a zero or negative energy — are left out here,
 so that one defect stays one finding. Every comparison with a bound is exact, on the decimals
 the file writes (:mod:`aerp.exact`).
+
+Exact rational arithmetic over every repetition costs more than the rest of these checks
+together, and nearly every file lies far inside its bounds. So each check over the
+repetitions first asks whether doubles, each within a known relative error of its exact value
+(:mod:`aerp.filtered`), prove that it has nothing to report; only where they cannot (a finding,
+or a value too close to a bound for doubles to tell) does it run its exact definition, which
+alone writes findings.
 """
 
 from __future__ import annotations
@@ -13,12 +20,14 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any, NamedTuple
 
-from aerp.catalogue import find
+from aerp import filtered
+from aerp.catalogue import entry_of
 from aerp.checks.consistency import slipped
-from aerp.exact import exact, significant
+from aerp.exact import Written, exact, significant
 from aerp.findings import Severity
-from aerp.quantities import exact_canonical
+from aerp.quantities import exact_canonical, factor_doubles
 from aerp.registry import Context, Problem, check
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -64,6 +73,255 @@ def _usable_repetitions(ctx: Context) -> list[Repetition]:
     return usable
 
 
+# -- the fast paths: doubles that prove a check has nothing to report -------------------------------
+
+# How far apart two doubles must be for the exact values they approximate to be ordered the same
+# way. Every approximation below lies within 16 U (U = 2^-53) of its exact value; the margin
+# exceeds the sum of two such errors and the rounding of the comparison many times over, and is
+# still a billion times finer than any real distance from a bound.
+_MARGIN = 2.0**-40
+_NUMBERS = (Written, float, int)
+_MAX_COUNT = 2.0**300  # counts (queries, accelerators) up to this keep every double here in the normal range
+
+
+def _surely_less(small: float, large: float) -> bool:
+    """True only when the exact positive values that ``small`` and ``large`` approximate satisfy S < L.
+
+    Each input must be a positive double in the normal range within 64 U of its exact value.
+    Then S ≤ small/(1 − 64 U) and L ≥ large/(1 + 64 U), and the two products below are rounded
+    by at most U each: small·(1 + M) < large·(1 − M) with M = 2^-40 leaves S < L.
+    """
+    return small * (1 + _MARGIN) < large * (1 - _MARGIN) and math.isfinite(large)
+
+
+def _near(quantity: Any, factors: dict[str, float]) -> float | None:
+    """The canonical value of ``{value, unit}`` as a double within 5 U (:func:`filtered.product`), or None.
+
+    None where the doubles cannot stand for the exact value: a value that is not a number as
+    read, a unit without a factor, a zero (or a value read as zero), or a magnitude outside
+    the range in which the error bound holds. The sign of a non-zero result is the exact sign.
+    """
+    value, unit = quantity["value"], quantity["unit"]
+    if type(value) not in _NUMBERS or type(unit) is not str:
+        return None
+    factor = factors.get(unit)
+    return filtered.product(value, factor) if factor is not None else None
+
+
+_PARAMETERS: dict[tuple[Any, ...], float | None] = {}
+
+
+def _parameter(value: Any, plus: int = 0, sign: int = 1) -> float | None:
+    """``plus + sign × exact(value)`` of a protocol number, as :func:`filtered.approximate` gives it (within U).
+
+    Remembered by the number itself (its type and, for a written one, its text), so that a
+    changed protocol parameter is converted anew. None for anything but a number as read (the
+    exact definitions then meet it as they always did) and where it cannot be converted.
+    """
+    if type(value) not in _NUMBERS:
+        return None
+    key = (type(value), getattr(value, "text", None), value, plus, sign)
+    if key not in _PARAMETERS:
+        try:
+            near = filtered.approximate(plus + sign * exact(value))
+        except (ValueError, ArithmeticError):  # not a finite number
+            near = None
+        if len(_PARAMETERS) >= 256:
+            _PARAMETERS.clear()  # protocols have a handful of these: only a test that makes many gets here
+        _PARAMETERS[key] = near
+    return _PARAMETERS[key]
+
+
+class _NearRepetition(NamedTuple):
+    """A usable repetition as doubles: energy and duration within 5 U, the energy per query within 8 U."""
+
+    energy_wh: float
+    duration_s: float
+    per_query_wh: float
+
+
+def _near_durations(ctx: Context) -> list[float | None]:
+    """Every repetition's duration as :func:`_near` gives it, found once per file (two fast paths read them).
+
+    Raises what reading an ill-formed repetition raises; the callers then leave it to the exact definitions.
+    """
+    found = ctx.cache.get(_DURATIONS)
+    if found is None:
+        durations = factor_doubles(ctx.protocol, "duration")
+        found = [_near(repetition["duration"], durations) for repetition in ctx.data["results"]["repetitions"]]
+        ctx.cache[_DURATIONS] = found
+    return found
+
+
+_DURATIONS = "plausibility-near-durations"
+
+
+def _near_repetitions(ctx: Context) -> list[_NearRepetition] | None:
+    """The repetitions :func:`_repetitions` finds usable, as doubles; None where doubles cannot tell which those are.
+
+    Found once per file, like the exact ones.
+    """
+    if _NEAR not in ctx.cache:
+        try:
+            ctx.cache[_NEAR] = _approximate_repetitions(ctx)
+        except (KeyError, TypeError, AttributeError, IndexError):
+            ctx.cache[_NEAR] = None  # not as the schema has it: the exact definition decides
+    return ctx.cache[_NEAR]
+
+
+_NEAR = "plausibility-near-repetitions"
+
+
+def _approximate_repetitions(ctx: Context) -> list[_NearRepetition] | None:
+    """:func:`_usable_repetitions` on doubles: the same repetitions left out, the same ones kept.
+
+    A repetition is left out where its energy is missing or slipped, and kept where both its
+    energy and duration are positive: the sign of a double that is not zero is its exact
+    value's. A value read as zero or beyond the range of the bounds gives up (None).
+    """
+    rated = ctx.params["rated_component"]
+    bad = slipped(ctx)
+    energies = factor_doubles(ctx.protocol, "energy")
+    durations = _near_durations(ctx)
+    near = []
+    for index, repetition in enumerate(ctx.data["results"]["repetitions"]):
+        energy = repetition["energy"].get(rated)
+        if energy is None:
+            continue
+        if bad and {f"/results/repetitions/{index}/energy/{rated}", f"/results/repetitions/{index}/duration"} & bad:
+            continue
+        energy_wh = _near(energy, energies)
+        duration_s = durations[index]
+        if energy_wh is None or duration_s is None:
+            return None
+        if energy_wh < 0 or duration_s < 0:
+            continue  # exactly negative: not usable
+        queries = repetition["queries"]
+        if type(queries) is not int or not 0 < queries <= _MAX_COUNT:
+            return None
+        near.append(_NearRepetition(energy_wh, duration_s, energy_wh / queries))
+    return near
+
+
+def _power_bound(ctx: Context, fraction: Any, plus: int) -> float | None:
+    """count × power limit × (plus + fraction) as a double within 10 U, or None where it cannot be formed so.
+
+    count within U, the limit within 5 U, the factor within U, two products rounded: 9 U and
+    their cross terms. None also where the bound is not positive: then only the exact
+    definition can say which repetitions lie beyond it.
+    """
+    accelerators = ctx.accelerators
+    if accelerators is None:
+        return None
+    count = accelerators["count"]
+    limit_w = _near(accelerators["power_limit"], factor_doubles(ctx.protocol, "power"))
+    scale = _parameter(fraction, plus)
+    if type(count) is not int or not 0 < count <= _MAX_COUNT or limit_w is None or limit_w < 0 or not scale:
+        return None
+    return count * limit_w * scale if scale > 0 else None
+
+
+def _powers_within(ctx: Context, bound: float | None, above: bool) -> bool:
+    """True only when no usable repetition's exact mean power lies above (``above``) or below ``bound``'s exact value.
+
+    A mean power E·3600/D of doubles within 5 U each is within 12 U, and lies in the normal
+    range (E and D do, and their quotient times 3600 stays far inside it).
+    """
+    near = _near_repetitions(ctx)
+    if near is None or bound is None:
+        return False
+    for rep in near:
+        power = rep.energy_wh * 3600 / rep.duration_s
+        if not (_surely_less(power, bound) if above else _surely_less(bound, power)):
+            return False
+    return True
+
+
+def _no_outlier(ctx: Context) -> bool:
+    """True only when AERP-P004 finds nothing: every energy per query within ``min_relative_deviation`` of the median.
+
+    A finding needs a deviation beyond that fraction of the median, so where every value lies
+    inside (median·(1 − r), median·(1 + r)) there is none, whatever the z-scores. It suffices to
+    show it of the smallest and the largest value. Each value is within 8 U; the median of such
+    values is within 8 U of the exact median (the k-th smallest of values each within a relative
+    error lies within that error of the exact k-th smallest), 9 U for the mean of two; the
+    bounds, times 1 ± r within U, within 11 U.
+    """
+    near = _near_repetitions(ctx)
+    if near is None:
+        return False
+    if len(near) < 3:
+        return True  # the check compares three repetitions or more
+    deviation = ctx.params["plausibility"]["outlier"]["min_relative_deviation"]
+    upper, lower = _parameter(deviation, 1), _parameter(deviation, 1, -1)
+    if not upper or not lower or lower <= 0:
+        return False
+    values = sorted(rep.per_query_wh for rep in near)
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    return _surely_less(median * lower, values[0]) and _surely_less(values[-1], median * upper)
+
+
+def _steady(ctx: Context) -> bool:
+    """True only when AERP-P005 finds nothing: the sample variance is at most max_cv² × mean² exactly.
+
+    With R the range of the n values and m their smallest, every deviation from the mean is at
+    most R, so the sample variance is at most n·R²/(n − 1), and the mean is at least m: where
+    n·(R/m)² ≤ (n − 1)·cv², the variance is at most cv²·mean². Each side is bounded the safe
+    way: the range from above and the minimum from below by the margin (which exceeds the 8 U of
+    each value), and every rounding of the products by a further margin.
+    """
+    near = _near_repetitions(ctx)
+    if near is None:
+        return False
+    if not ctx.closed or len(near) < 2:
+        return True
+    limit = _parameter(ctx.params["plausibility"]["max_cv_closed"])
+    if not limit:
+        return False
+    limit = abs(limit)  # the check compares its square
+    values = [rep.per_query_wh for rep in near]
+    high, low = max(values), min(values)
+    spread = ((high - low) + (high + low) * _MARGIN) / (low * (1 - _MARGIN)) * (1 + _MARGIN)  # ≥ R / m
+    floor = limit * (1 - _MARGIN)  # ≤ cv
+    count = len(values)
+    return count * spread * spread * (1 + _MARGIN) <= (count - 1) * floor * floor * (1 - _MARGIN)
+
+
+def _long_enough(ctx: Context) -> bool:
+    """True only when AERP-P006 finds nothing: no repetition it reads is shorter than needed × the longest interval.
+
+    Every duration is converted, as the exact definition converts every one; the longest
+    interval within 5 U, times the count within 7 U.
+    """
+    needed = ctx.params["min_sampling_intervals"]
+    methods = ctx.data["measurement"]["methods"]
+    durations = factor_doubles(ctx.protocol, "duration")
+    if type(needed) is not int or not 0 < needed <= _MAX_COUNT:
+        return False
+    try:
+        intervals = [_near(m["sampling_interval"], durations) for m in methods.values()]
+        lengths = _near_durations(ctx)
+    except (KeyError, TypeError, AttributeError):
+        return False
+    known = [interval for interval in intervals if interval is not None]
+    if len(known) < len(intervals) or None in lengths:
+        return False
+    longest = max(known, default=None)
+    if longest is None or longest < 0:
+        return True  # no interval, or every one exactly negative: the check has no interval to count
+    least = needed * longest
+    bad = slipped(ctx)
+    return all(
+        length is not None
+        and (length < 0 or _surely_less(least, length) or f"/results/repetitions/{index}/duration" in bad)
+        for index, length in enumerate(lengths)
+    )
+
+
+# -- the checks -------------------------------------------------------------------------------------
+
+
 def _limit_w(ctx: Context) -> Fraction:
     return exact_canonical(ctx.data["hardware"]["accelerators"]["power_limit"], "power", ctx.protocol)
 
@@ -90,8 +348,7 @@ def _once(problems: list[Problem]) -> Iterator[Problem]:
     inputs=("/hardware/accelerators",),
 )
 def power_limit_within_catalogue(ctx: Context) -> Iterator[Problem]:
-    accelerators = ctx.accelerators
-    entry = find(accelerators, ctx.protocol) if accelerators is not None else None
+    entry = entry_of(ctx)
     if entry is None:
         return
     maximum = exact_canonical(entry["max_power"], "power", ctx.protocol)
@@ -132,6 +389,9 @@ def _mean_power_outside(ctx: Context, bound_w: Fraction, above: bool, describe: 
 def mean_power_within_limit(ctx: Context) -> Iterator[Problem]:
     if ctx.accelerators is None:
         return
+    tolerance = ctx.params["plausibility"]["power_transient_tolerance"]
+    if _powers_within(ctx, _power_bound(ctx, tolerance, 1), above=True):
+        return
     count = ctx.accelerators["count"]
     ceiling = count * _limit_w(ctx) * (1 + exact(ctx.params["plausibility"]["power_transient_tolerance"]))
     yield from _mean_power_outside(
@@ -155,6 +415,8 @@ def mean_power_not_too_low(ctx: Context) -> Iterator[Problem]:
         return
     count = ctx.accelerators["count"]
     fraction = ctx.params["plausibility"]["min_power_fraction"]
+    if _powers_within(ctx, _power_bound(ctx, fraction, 0), above=False):
+        return
     yield from _mean_power_outside(
         ctx,
         count * _limit_w(ctx) * exact(fraction),
@@ -166,6 +428,8 @@ def mean_power_not_too_low(ctx: Context) -> Iterator[Problem]:
 
 @check("AERP-P004", W, "REQ-PLAUS-5", "No repetition lies far from the others (robust outlier test).", inputs=RESULTS)
 def outliers(ctx: Context) -> Iterator[Problem]:
+    if _no_outlier(ctx):
+        return
     reps = _repetitions(ctx)
     if len(reps) < 3:
         return
@@ -196,6 +460,8 @@ def outliers(ctx: Context) -> Iterator[Problem]:
     inputs=RESULTS,
 )
 def variation(ctx: Context) -> Iterator[Problem]:
+    if _steady(ctx):
+        return
     reps = _repetitions(ctx)
     if not ctx.closed or len(reps) < 2:
         return
@@ -222,6 +488,8 @@ def variation(ctx: Context) -> Iterator[Problem]:
     inputs=RESULTS,
 )
 def enough_samples(ctx: Context) -> Iterator[Problem]:
+    if _long_enough(ctx):
+        return
     needed = ctx.params["min_sampling_intervals"]
     bad = slipped(ctx)
     problems = []

@@ -11,13 +11,17 @@ for the report.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from aerp.checks.consistency import disputed
-from aerp.exact import exact, significant, to_float
+from aerp.exact import Written, exact, significant, to_float
 from aerp.findings import Severity
-from aerp.quantities import exact_canonical
+from aerp.protocol import Protocol
+from aerp.quantities import exact_canonical, vocabulary
 from aerp.rating import NoScale, fixed, thresholds
 from aerp.registry import Context, Problem, check
 
@@ -28,26 +32,62 @@ _RATED = "rated-metric"
 
 
 def rated_metric(ctx: Context) -> Fraction | None:
-    """E_rated of REQ-MEAS-4 in Wh per ``rated_per_queries`` queries, exact; None where it cannot be formed."""
+    """E_rated of REQ-MEAS-4 in Wh per ``rated_per_queries`` queries, exact; None where it cannot be formed.
+
+    The mean of energy × per / queries over the repetitions, summed as integers over a common
+    denominator and made a Fraction once: the same rational as adding the Fractions one by one
+    (a Fraction is in lowest terms, so equal values are equal objects' values), without a
+    greatest common divisor for every addition.
+    """
     if _RATED in ctx.cache:
         return ctx.cache[_RATED]
     per = exact(ctx.params["rated_per_queries"])
     component = ctx.params["rated_component"]
-    values: list[Fraction] = []
+    try:
+        factors = vocabulary(ctx.protocol).dimensions.get("energy", {})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        factors = {}  # every energy then goes through exact_canonical(), which raises what it raises
+    numerators: list[int] = []
+    denominators: list[int] = []
     for repetition in ctx.data["results"]["repetitions"]:
         quantity = repetition.get("energy", {}).get(component)
         queries = repetition.get("queries")
         if not isinstance(quantity, dict) or not isinstance(queries, int) or queries <= 0:
-            values = []
+            numerators = []
             break
         try:
-            values.append(exact_canonical(quantity, "energy", ctx.protocol) * per / queries)
+            numerator, denominator = _energy_ratio(quantity, factors, ctx.protocol)
         except (KeyError, TypeError, ValueError):
-            values = []
+            numerators = []
             break
-    metric = sum(values, Fraction(0)) / len(values) if values else None
+        numerators.append(numerator)
+        denominators.append(denominator * queries)
+    metric = None
+    if numerators:
+        common = math.lcm(*denominators)
+        total = sum(n * (common // d) for n, d in zip(numerators, denominators, strict=True))
+        metric = Fraction(total * per.numerator, common * per.denominator * len(numerators))
     ctx.cache[_RATED] = metric
     return metric
+
+
+def _energy_ratio(quantity: dict[str, Any], factors: dict[str, Fraction], protocol: Protocol) -> tuple[int, int]:
+    """:func:`exact_canonical` of an energy as (numerator, positive denominator), not necessarily in lowest terms.
+
+    A written decimal or an integer in a unit of ``factors`` (the protocol's energy units, as
+    :func:`exact_canonical` converts them) is multiplied out from its digits and the unit's
+    factor (exactly what :func:`aerp.exact.exact` reads, raising what it raises); anything else
+    goes through :func:`exact_canonical` itself.
+    """
+    value, unit = quantity.get("value"), quantity.get("unit")
+    kind = type(value)
+    if type(unit) is str and (kind is Written or kind is int):
+        factor = factors.get(unit)
+        if factor is not None:
+            numerator, denominator = Decimal(value.text).as_integer_ratio() if kind is Written else (value, 1)
+            return numerator * factor.numerator, denominator * factor.denominator
+    canonical = exact_canonical(quantity, "energy", protocol)
+    return canonical.numerator, canonical.denominator
 
 
 def _summary(ctx: Context) -> Fraction | None:
@@ -67,12 +107,14 @@ def rateable(ctx: Context) -> Fraction | None:
         ctx.facts["energy_wh_per_1000_queries"] = to_float(shown)
     if metric is None or metric <= 0:
         return None
-    component = ctx.params["rated_component"]
-    inputs = {SUMMARY} | {
-        f"/results/repetitions/{i}/energy/{component}" for i in range(len(ctx.data["results"]["repetitions"]))
-    }
-    if inputs & disputed(ctx):
-        return None
+    disputes = disputed(ctx)
+    if disputes:  # nearly always none: the inputs are named only to be compared with them
+        component = ctx.params["rated_component"]
+        inputs = {SUMMARY} | {
+            f"/results/repetitions/{i}/energy/{component}" for i in range(len(ctx.data["results"]["repetitions"]))
+        }
+        if inputs & disputes:
+            return None
     return metric
 
 

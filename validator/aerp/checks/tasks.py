@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from aerp.checks.disclosure import placeholder_words
 from aerp.checks.schema import SchemaProblem, explainer
 from aerp.findings import Severity
 from aerp.protocol import Protocol
@@ -174,7 +175,7 @@ def repetitions_listed(ctx: Context) -> Iterator[Problem]:
 )
 def dataset_revision_pinned(ctx: Context) -> Iterator[Problem]:
     revision = ctx.data["dataset"]["revision"]
-    if revision.strip().lower() in {str(w).lower() for w in ctx.params["disclosure"]["placeholders"]}:
+    if revision.strip().lower() in placeholder_words(ctx.protocol):
         return  # a placeholder is missing disclosure, AERP-D002's finding
     if not re.fullmatch(ctx.params["dataset_revision_commit"], revision):
         yield Problem(

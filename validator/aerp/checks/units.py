@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from aerp.checks.schema import SchemaProblem, explainer
+from aerp.exact import Written
 from aerp.findings import Severity
 from aerp.places import describe
-from aerp.pointer import escape
+from aerp.pointer import expand_all
 from aerp.protocol import Protocol
-from aerp.quantities import explain, overflowing, vocabulary
+from aerp.quantities import explain, factor_doubles, overflowing, vocabulary
 from aerp.registry import Context, Problem, check, declare
 
 E = Severity.ERROR
@@ -66,56 +67,16 @@ def quantity_patterns(version: str) -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(found)
 
 
-class _Branch:
-    """A node of the tree of quantity patterns: the patterns that end here, and the tokens that go on."""
-
-    __slots__ = ("ends", "next")
-
-    def __init__(self) -> None:
-        self.ends: list[int] = []
-        self.next: dict[str, _Branch] = {}
-
-
-@functools.cache
-def _pattern_tree(version: str) -> _Branch:
-    root = _Branch()
-    for index, (tokens, _dimension) in enumerate(quantity_patterns(version)):
-        branch = root
-        for token in tokens:
-            branch = branch.next.setdefault(token, _Branch())
-        branch.ends.append(index)
-    return root
-
-
 def quantities(data: Any, version: str) -> list[tuple[str, str, dict[str, Any]]]:
     """Every well-formed quantity of the document: (pointer, dimension, {value, unit}).
 
-    One walk of the document along the tree of all patterns, rather than one walk per pattern;
-    the result is in the order of :func:`aerp.pointer.expand` applied pattern by pattern.
+    Found in one walk of the document (:func:`aerp.pointer.expand_all`), in the order of the
+    patterns and, within one, of the document.
     """
     patterns = quantity_patterns(version)
-    matches: list[list[tuple[str, Any]]] = [[] for _ in patterns]
-    stack: list[tuple[Any, _Branch, str]] = [(data, _pattern_tree(version), "")]
-    while stack:
-        node, branch, pointer = stack.pop()
-        for index in branch.ends:
-            matches[index].append((pointer, node))
-        if not branch.next:
-            continue
-        visits: list[tuple[Any, _Branch, str]] = []
-        wildcard = branch.next.get("*")
-        if isinstance(node, dict):
-            if wildcard is not None:
-                visits.extend((child, wildcard, f"{pointer}/{escape(key)}") for key, child in node.items())
-            for token, below in branch.next.items():
-                if token != "*" and token in node:
-                    visits.append((node[token], below, f"{pointer}/{escape(token)}"))
-        elif isinstance(node, list) and wildcard is not None:
-            visits.extend((child, wildcard, f"{pointer}/{index}") for index, child in enumerate(node))
-        stack.extend(reversed(visits))  # depth first, in document order
     return [
         (pointer, dimension, node)
-        for (_tokens, dimension), found in zip(patterns, matches, strict=True)
+        for (_tokens, dimension), found in zip(patterns, expand_all(data, [t for t, _ in patterns]), strict=True)
         for pointer, node in found
         if isinstance(node, dict) and isinstance(node.get("unit"), str) and _is_number(node.get("value"))
     ]
@@ -152,8 +113,23 @@ _SIGNED_HINT = {
 }
 
 
+def _not_above_zero(ctx: Context) -> list[tuple[str, str, dict[str, Any]]]:
+    """The quantities whose value is zero or negative, in order: found once per file for both checks below.
+
+    Every other quantity is positive, which neither check reports; the values are numbers
+    (:func:`quantities`), for which ``v <= 0`` is ``v < 0 or v == 0``.
+    """
+    found = ctx.cache.get(_NOT_ABOVE_ZERO)
+    if found is None:
+        found = ctx.cache[_NOT_ABOVE_ZERO] = [entry for entry in quantities_of(ctx) if entry[2]["value"] <= 0]
+    return found
+
+
+_NOT_ABOVE_ZERO = "units-not-above-zero"
+
+
 def _non_positive(ctx: Context, dimensions: set[str], strict: bool) -> Iterator[Problem]:
-    for pointer, dimension, quantity in quantities_of(ctx):
+    for pointer, dimension, quantity in _not_above_zero(ctx):
         value = quantity["value"]
         if dimension in dimensions and (value < 0 or (strict and value == 0)):
             what = "zero" if value == 0 else "negative"
@@ -184,13 +160,34 @@ declare(
 )
 
 
+_READ_NUMBERS = (Written, float, int)
+_SURELY_FINITE = 2.0**1000  # a product of doubles this small is far from binary64's limit, 2^1024
+
+
 def conversion_problems(ctx: Context) -> Iterator[Problem]:
     """Quantities too large to convert (1e308 kWh is not a finite number of Wh).
 
     Run before the semantic checks, like the schema: the checks that convert a value never
     see one that cannot be converted, and the value is reported once, here.
+
+    Nearly every value is far inside binary64's range: where the double read times the unit's
+    factor (each within half an ulp of its exact value) is at most 2^1000, the exact value is
+    finite by a wide margin, and only the others are asked of :func:`overflowing` (which makes
+    the same test first, per quantity, at the cost of a call and a look-up of the factors).
     """
+    factors: dict[str, dict[str, float]] = {}
     for pointer, dimension, quantity in quantities_of(ctx):
+        value, unit = quantity.get("value"), quantity.get("unit")
+        if type(value) in _READ_NUMBERS and type(unit) is str:
+            by_unit = factors.get(dimension)
+            if by_unit is None:
+                by_unit = factors[dimension] = factor_doubles(ctx.protocol, dimension)
+            factor = by_unit.get(unit)
+            try:
+                if factor is not None and abs(float(value)) * factor <= _SURELY_FINITE:
+                    continue
+            except OverflowError:  # an integer beyond binary64: overflowing() decides it exactly
+                pass
         if overflowing(quantity, dimension, ctx.protocol):
             canonical = vocabulary(ctx.protocol).canonical[dimension]
             yield Problem(
