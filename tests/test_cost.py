@@ -92,3 +92,32 @@ def test_a_file_within_the_cap_lists_every_finding(tmp_path: Path) -> None:
     path.write_text(json.dumps(GROWTH.schema_errors(GROWTH.reference(), cap)), encoding="utf-8")
     findings = [f for f in validate_file(path).findings if f.check == "AERP-S003"]
     assert len(findings) == cap and not [f for f in findings if "more" in f.message]
+
+
+def test_the_cycle_collector_is_paused_for_a_file_and_resumed_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large document is not traversed by the collector again and again; its state is restored, also on error."""
+    import gc
+
+    from aerp import pipeline
+
+    seen: list[bool] = []
+    real = pipeline.validate_document
+
+    def watching(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "validate_document", watching)
+    assert gc.isenabled()
+    validate_file(GROWTH.REFERENCE)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        validate_file(GROWTH.REFERENCE)
+        assert not gc.isenabled(), "a caller that paused it keeps it paused"
+    finally:
+        gc.enable()
+    monkeypatch.setattr(pipeline, "validate_document", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        validate_file(GROWTH.REFERENCE)
+    assert gc.isenabled()
