@@ -180,6 +180,8 @@ from aerp.protocol import data_root
 inputs = set(sys.argv[1:])
 allowed = (os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), str(data_root().resolve()),
            os.path.dirname(os.path.realpath(aerp.__file__)))
+if sys.pycache_prefix:  # compiled modules kept apart (PYTHONPYCACHEPREFIX): reading them is importing, not input
+    allowed += (os.path.realpath(sys.pycache_prefix),)
 seen = []
 def hook(event, args):
     if event == "open" and isinstance(args[0], (str, bytes)):
