@@ -56,11 +56,15 @@ def main() -> None:
         for _ in range(args.runs):
             one.append(seconds([*aerp, "--jobs", "1", str(large)]))
             many.append(seconds([*aerp, "--jobs", str(args.jobs), str(large)]))
-        memory = {"small": peak_kib([*aerp, "--jobs", "1", str(small)]),
-                  "large": peak_kib([*aerp, "--jobs", "1", str(large)])}
+        memory = {
+            "small": peak_kib([*aerp, "--jobs", "1", str(small)]),
+            "large": peak_kib([*aerp, "--jobs", "1", str(large)]),
+        }
     t1, tj = statistics.median(one), statistics.median(many)
     figures = {
-        "files": args.files, "jobs": args.jobs, "runs": args.runs,
+        "files": args.files,
+        "jobs": args.jobs,
+        "runs": args.runs,
         "seconds": {"jobs_1": t1, f"jobs_{args.jobs}": tj},
         "files_per_second": {"jobs_1": args.files / t1, f"jobs_{args.jobs}": args.files / tj},
         "speed_up": t1 / tj,
@@ -70,8 +74,10 @@ def main() -> None:
     print(f"{args.files} files, median of {args.runs} runs")
     print(f"  --jobs 1: {t1:6.2f} s ({args.files / t1:7.0f} files/s)")
     print(f"  --jobs {args.jobs}: {tj:6.2f} s ({args.files / tj:7.0f} files/s)   speed-up {t1 / tj:.2f}x")
-    print(f"  peak RSS --jobs 1: {memory['small'] / 1024:.1f} MiB for {args.small} files, "
-          f"{memory['large'] / 1024:.1f} MiB for {args.files} files (ratio {figures['memory_ratio']:.2f})")
+    print(
+        f"  peak RSS --jobs 1: {memory['small'] / 1024:.1f} MiB for {args.small} files, "
+        f"{memory['large'] / 1024:.1f} MiB for {args.files} files (ratio {figures['memory_ratio']:.2f})"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
 

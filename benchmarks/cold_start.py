@@ -26,9 +26,12 @@ FILE = ROOT / "reference-results" / "1.0" / "conformant" / "text-generation-a-ll
 
 COMMANDS = {
     "validate": [sys.executable, "-m", "aerp", "validate", str(FILE)],
-    "validate+pint": [sys.executable, "-c",
-                      "import pint; pint.UnitRegistry(); import sys; sys.argv = ['aerp', 'validate', "
-                      f"{str(FILE)!r}]; from aerp.cli import main; main()"],
+    "validate+pint": [
+        sys.executable,
+        "-c",
+        "import pint; pint.UnitRegistry(); import sys; sys.argv = ['aerp', 'validate', "
+        f"{str(FILE)!r}]; from aerp.cli import main; main()",
+    ],
     "--version": [sys.executable, "-m", "aerp", "--version"],
 }
 

@@ -18,8 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-TASKS = [("text_generation", "A", 5, 30), ("text-generation", "B", 100, 600), ("summarization", "", 5, 40),
-         ("asr", "", 10, 90), ("image_generation", "", 300, 1500), ("object-detection", "", 1, 8)]
+TASKS = [
+    ("text_generation", "A", 5, 30),
+    ("text-generation", "B", 100, 600),
+    ("summarization", "", 5, 40),
+    ("asr", "", 10, 90),
+    ("image_generation", "", 300, 1500),
+    ("object-detection", "", 1, 8),
+]
 UNITS = [("Wh", 1), ("kWh", 1e-3), ("J", 3600), ("kJ", 3.6)]
 
 
@@ -58,13 +64,19 @@ def main() -> None:
             samples["fixed"].append(timed([*aerp, "rate", "--input", str(rows)]))
             samples["cohort"].append(timed([*aerp, "rate", "--input", str(rows), "--method", "cohort"]))
     medians = {k: statistics.median(v) for k, v in samples.items()}
-    figures = {"rows": args.rows, "runs": args.runs, "median_seconds": medians,
-               "beyond_start_up_seconds": {m: medians[m] - medians["start-up"] for m in ("fixed", "cohort")}}
+    figures = {
+        "rows": args.rows,
+        "runs": args.runs,
+        "median_seconds": medians,
+        "beyond_start_up_seconds": {m: medians[m] - medians["start-up"] for m in ("fixed", "cohort")},
+    }
     print(f"{args.rows} rows, median of {args.runs} runs")
     for method in ("fixed", "cohort"):
         extra = figures["beyond_start_up_seconds"][method]
-        print(f"  {method:>6}: {medians[method] * 1000:7.1f} ms in all, {extra * 1000:7.1f} ms beyond start-up "
-              f"({args.rows / max(extra, 1e-9):,.0f} rows/s)")
+        print(
+            f"  {method:>6}: {medians[method] * 1000:7.1f} ms in all, {extra * 1000:7.1f} ms beyond start-up "
+            f"({args.rows / max(extra, 1e-9):,.0f} rows/s)"
+        )
     print(f"  start-up (aerp --version): {medians['start-up'] * 1000:.1f} ms")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
