@@ -76,13 +76,19 @@ def _annex(folder: Path, name: str) -> Any:
 
 def minor_versions() -> list[str]:
     """Every minor version that has both a spec folder and a schema folder, oldest first."""
+    return list(_minor_versions())
+
+
+@functools.lru_cache(maxsize=1)
+def _minor_versions() -> tuple[str, ...]:
+    """The editions, read from the folders once per process: every file asks for them."""
     spec_dir = data_root() / "spec"
     found = [
         p.name
         for p in spec_dir.iterdir()
         if _MINOR_FOLDER.match(p.name) and (data_root() / "schemas" / p.name).is_dir()
     ]
-    return sorted(found, key=lambda v: tuple(int(x) for x in v.split(".")))
+    return tuple(sorted(found, key=lambda v: tuple(int(x) for x in v.split("."))))
 
 
 @functools.cache
