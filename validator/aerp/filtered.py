@@ -80,6 +80,23 @@ def combined_error(count: int) -> float:
     return 2 * ((count + 8) * U + count * TERM_ERROR)
 
 
+# How far apart two doubles must be for the exact values they approximate to be ordered the same
+# way: every approximation here lies within 64 U of its exact value, and the margin exceeds two
+# such errors and the rounding of the comparison many times over, yet is a billion times finer
+# than any real distance from a bound.
+MARGIN = 2.0**-40
+
+
+def surely_less(small: float, large: float) -> bool:
+    """True only when the exact positive values that ``small`` and ``large`` approximate satisfy S < L.
+
+    Each input must be a positive double in the normal range within 64 U of its exact value.
+    Then S ≤ small/(1 − 64 U) and L ≥ large/(1 + 64 U), and the two products below are rounded
+    by at most U each: small·(1 + M) < large·(1 − M) with M = MARGIN leaves S < L.
+    """
+    return small * (1 + MARGIN) < large * (1 - MARGIN) and math.isfinite(large)
+
+
 def close(left: float, left_error: float, right: float, right_error: float, tolerance: float | None) -> bool | None:
     """Whether ``|L − R| ≤ t·max(|L|, |R|)`` for the exact L, R, t, or None when the doubles cannot tell.
 

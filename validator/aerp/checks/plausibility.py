@@ -75,23 +75,8 @@ def _usable_repetitions(ctx: Context) -> list[Repetition]:
 
 # -- the fast paths: doubles that prove a check has nothing to report -------------------------------
 
-# How far apart two doubles must be for the exact values they approximate to be ordered the same
-# way. Every approximation below lies within 16 U (U = 2^-53) of its exact value; the margin
-# exceeds the sum of two such errors and the rounding of the comparison many times over, and is
-# still a billion times finer than any real distance from a bound.
-_MARGIN = 2.0**-40
 _NUMBERS = (Written, float, int)
 _MAX_COUNT = 2.0**300  # counts (queries, accelerators) up to this keep every double here in the normal range
-
-
-def _surely_less(small: float, large: float) -> bool:
-    """True only when the exact positive values that ``small`` and ``large`` approximate satisfy S < L.
-
-    Each input must be a positive double in the normal range within 64 U of its exact value.
-    Then S ≤ small/(1 − 64 U) and L ≥ large/(1 + 64 U), and the two products below are rounded
-    by at most U each: small·(1 + M) < large·(1 − M) with M = 2^-40 leaves S < L.
-    """
-    return small * (1 + _MARGIN) < large * (1 - _MARGIN) and math.isfinite(large)
 
 
 def _near(quantity: Any, factors: dict[str, float]) -> float | None:
@@ -232,7 +217,7 @@ def _powers_within(ctx: Context, bound: float | None, above: bool) -> bool:
         return False
     for rep in near:
         power = rep.energy_wh * 3600 / rep.duration_s
-        if not (_surely_less(power, bound) if above else _surely_less(bound, power)):
+        if not (filtered.surely_less(power, bound) if above else filtered.surely_less(bound, power)):
             return False
     return True
 
@@ -259,7 +244,7 @@ def _no_outlier(ctx: Context) -> bool:
     values = sorted(rep.per_query_wh for rep in near)
     middle = len(values) // 2
     median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
-    return _surely_less(median * lower, values[0]) and _surely_less(values[-1], median * upper)
+    return filtered.surely_less(median * lower, values[0]) and filtered.surely_less(values[-1], median * upper)
 
 
 def _steady(ctx: Context) -> bool:
@@ -282,10 +267,11 @@ def _steady(ctx: Context) -> bool:
     limit = abs(limit)  # the check compares its square
     values = [rep.per_query_wh for rep in near]
     high, low = max(values), min(values)
-    spread = ((high - low) + (high + low) * _MARGIN) / (low * (1 - _MARGIN)) * (1 + _MARGIN)  # ≥ R / m
-    floor = limit * (1 - _MARGIN)  # ≤ cv
+    margin = filtered.MARGIN
+    spread = ((high - low) + (high + low) * margin) / (low * (1 - margin)) * (1 + margin)  # ≥ R / m
+    floor = limit * (1 - margin)  # ≤ cv
     count = len(values)
-    return count * spread * spread * (1 + _MARGIN) <= (count - 1) * floor * floor * (1 - _MARGIN)
+    return count * spread * spread * (1 + margin) <= (count - 1) * floor * floor * (1 - margin)
 
 
 def _long_enough(ctx: Context) -> bool:
@@ -314,7 +300,7 @@ def _long_enough(ctx: Context) -> bool:
     bad = slipped(ctx)
     return all(
         length is not None
-        and (length < 0 or _surely_less(least, length) or f"/results/repetitions/{index}/duration" in bad)
+        and (length < 0 or filtered.surely_less(least, length) or f"/results/repetitions/{index}/duration" in bad)
         for index, length in enumerate(lengths)
     )
 
