@@ -64,20 +64,24 @@ def reexpress(quantity: dict[str, Any], dimension: str, unit: str) -> dict[str, 
     return {"value": int(text) if "." not in text else Written(text), "unit": unit}
 
 
+# The YAML 1.2 core schema's plain scalars that are not strings: (tag, pattern, first characters).
+CORE_RESOLVERS = [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    ("tag:yaml.org,2002:float", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", list("-+.0123456789")),
+]
+
+
 class CoreDumper(yaml.SafeDumper):
     """PyYAML's emitter, quoting by the YAML 1.2 core schema that AERP reads rather than by YAML 1.1."""
 
 
 CoreDumper.yaml_implicit_resolvers = {}
 for _tag, _pattern, _first in (
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        list("-+.0123456789"),
-    ),
+    *CORE_RESOLVERS,
+    # what the reader refuses or never reads as a string is quoted too: infinities, NaN, the merge key
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", list("-+.")),
     ("tag:yaml.org,2002:merge", r"^<<$", ["<"]),
 ):
     CoreDumper.add_implicit_resolver(_tag, re.compile(_pattern), _first)
@@ -102,23 +106,64 @@ def paths(node: Any, prefix: tuple = ()) -> list[tuple]:
     return found
 
 
-def graft(document: Any, draw: Any, shapes: Any, at_most: int = 4) -> Any:
-    """``document`` with up to ``at_most`` of its nodes replaced by values drawn from ``shapes``.
+def mutate(
+    document: Any,
+    draw: Any,
+    actions: list[str],
+    times: tuple[int, int] = (1, 3),
+    *,
+    values: Any = None,
+    strings: list[str] | None = None,
+    numbers: list[Any] | None = None,
+    factors: list[Any] | None = None,
+    names: Any = None,
+) -> Any:
+    """A copy of ``document`` with a drawn number of its nodes (``times``, inclusive) changed by a drawn action.
 
-    ``draw`` is a hypothesis ``data.draw``: the places and values are the test's examples.
-    Lists where mappings belong, keys that need escaping, quantities in odd places: the shapes
-    that searches by pattern must get right.
+    ``draw`` is a hypothesis ``data.draw``: the places, actions and values are the test's examples.
+    The actions: ``delete`` the node; ``retype`` it as a value drawn from ``values``; replace a
+    string by one of ``strings`` or a number by one of ``numbers``; ``rescale`` a number by one of
+    ``factors``; ``rename`` a member with a key drawn from ``names``; ``duplicate`` a list item;
+    ``twin`` a number in a list with its float (equal under JSON Schema). An action that does not
+    fit the node drawn leaves it as it is.
     """
     import hypothesis.strategies as st
 
-    grafted = copy.deepcopy(document)
-    for _ in range(draw(st.integers(0, at_most))):
-        places = [p for p in paths(grafted) if p]
+    changed = copy.deepcopy(document)
+    for _ in range(draw(st.integers(*times))):
+        places = [p for p in paths(changed) if p]
         if not places:
             break
-        *parent, last = draw(st.sampled_from(places))
-        holder = grafted
-        for step in parent:
-            holder = holder[step]
-        holder[last] = draw(shapes)
-    return grafted
+        *steps, key = draw(st.sampled_from(places))
+        parent = changed
+        for step in steps:
+            parent = parent[step]
+        value = parent[key]
+        action = draw(st.sampled_from(actions)) if len(actions) > 1 else actions[0]
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if action == "delete":
+            del parent[key]
+        elif action == "retype":
+            parent[key] = draw(values)
+        elif action == "string" and isinstance(value, str):
+            parent[key] = draw(st.sampled_from(strings))
+        elif action == "number" and isinstance(value, (int, float)):
+            parent[key] = draw(st.sampled_from(numbers))
+        elif action == "rescale" and number:
+            parent[key] = value * draw(st.sampled_from(factors))
+        elif action == "rename" and isinstance(parent, dict):
+            parent[draw(names)] = parent.pop(key)
+        elif action == "duplicate" and isinstance(parent, list):
+            parent.append(copy.deepcopy(value))
+        elif action == "twin" and isinstance(parent, list) and isinstance(value, (int, float)):
+            parent.append(float(value) if isinstance(value, int) else value)
+    return changed
+
+
+def graft(document: Any, draw: Any, shapes: Any, at_most: int = 4) -> Any:
+    """``document`` with up to ``at_most`` of its nodes replaced by values drawn from ``shapes``.
+
+    Lists where mappings belong, keys that need escaping, quantities in odd places: the shapes
+    that searches by pattern must get right.
+    """
+    return mutate(document, draw, ["retype"], (0, at_most), values=shapes)

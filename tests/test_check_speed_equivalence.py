@@ -515,7 +515,7 @@ def test_a_changed_scale_is_read_anew_and_each_caller_gets_its_own_list() -> Non
 
 
 def _find_as_defined(accelerators: dict[str, Any], protocol: Protocol) -> dict[str, Any] | None:
-    """The definition: every entry of the vendor compared by the normal form of each of its names."""
+    """The definition: every entry of the vendor compared by the normal form of each of its names, in turn."""
     normal = catalogue._normal
     vendor = str(accelerators.get("vendor", ""))
     name = normal(str(accelerators.get("model", "")), vendor)
@@ -524,15 +524,7 @@ def _find_as_defined(accelerators: dict[str, Any], protocol: Protocol) -> dict[s
         for entry in entries(protocol)
         if entry["vendor"].lower() == vendor.lower() and name in {normal(n, vendor) for n in entry["names"]}
     ]
-    if len(candidates) > 1:
-        candidates = [e for e in candidates if e["form_factor"] == accelerators.get("form_factor")] or candidates
-    if len(candidates) > 1 and isinstance(accelerators.get("memory"), dict):
-        try:
-            memory = exact_canonical(accelerators["memory"], "memory", protocol)
-        except (KeyError, TypeError, ValueError):
-            memory = None
-        candidates = [e for e in candidates if exact_canonical(e["memory"], "memory", protocol) == memory] or candidates
-    return candidates[0] if len(candidates) == 1 else None
+    return catalogue.the_one(candidates, accelerators, protocol)  # the index changes which match, not how one is chosen
 
 
 def _accelerator_variants(protocol: Protocol) -> list[dict[str, Any]]:

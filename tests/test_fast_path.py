@@ -35,7 +35,7 @@ from aerp.load import Document, LoadError, decode, guess_format, load_text, read
 from aerp.pipeline import default_limits, validate_document, validate_file
 from aerp.protocol import load_minor
 from conftest import EDITIONS, ROOT, suite
-from helpers import paths as _paths
+from helpers import mutate
 
 LIMITS = default_limits()
 RUST = schema_stage._fast_validator("1.0") is not None
@@ -143,33 +143,15 @@ JSON_VALUES = st.recursive(
 @st.composite
 def mutated(draw: st.DrawFn) -> Any:
     """A conformant submission of either edition with one to three random changes."""
-    document = copy.deepcopy(draw(st.sampled_from(BASES)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(document) if p]
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = document
-        for step in path[:-1]:
-            parent = parent[step]
-        key = path[-1]
-        value = parent[key]
-        action = draw(st.sampled_from(["delete", "retype", "string", "number", "rename", "duplicate", "twin"]))
-        if action == "delete":
-            del parent[key]
-        elif action == "retype":
-            parent[key] = draw(JSON_VALUES)
-        elif action == "string" and isinstance(value, str):
-            parent[key] = draw(st.sampled_from(TRICKY_STRINGS))
-        elif action == "number" and isinstance(value, (int, float)):
-            parent[key] = draw(st.sampled_from(TRICKY_NUMBERS))
-        elif action == "rename" and isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=12) | st.sampled_from(TRICKY_STRINGS))] = parent.pop(key)
-        elif action == "duplicate" and isinstance(parent, list):
-            parent.append(copy.deepcopy(value))
-        elif action == "twin" and isinstance(parent, list) and isinstance(value, (int, float)):
-            parent.append(float(value) if isinstance(value, int) else value)  # equal under JSON Schema: 1 == 1.0
-    return document
+    return mutate(
+        draw(st.sampled_from(BASES)),
+        draw,
+        ["delete", "retype", "string", "number", "rename", "duplicate", "twin"],
+        values=JSON_VALUES,
+        strings=TRICKY_STRINGS,
+        numbers=TRICKY_NUMBERS,
+        names=st.text(min_size=1, max_size=12) | st.sampled_from(TRICKY_STRINGS),
+    )
 
 
 def as_document(data: Any) -> Document:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from aerp.load import Document, Limits
 from aerp.pipeline import default_limits, validate_document
 from aerp.yaml_reader import read_yaml
 from conftest import conformant_files
-from helpers import paths as _paths
+from helpers import mutate
 
 LIMITS: Limits = default_limits()
 PER_FILE_CPU_SECONDS = 2.0  # a generous bound on CPU time (not elapsed time, which load stretches): a file takes ms
@@ -38,28 +37,14 @@ JSON_VALUES = st.recursive(
 
 @st.composite
 def mutated(draw: st.DrawFn) -> dict:
-    document = copy.deepcopy(draw(st.sampled_from(BASES)))
-    for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(document) if p]
-        if not paths:
-            break
-        path = draw(st.sampled_from(paths))
-        parent = document
-        for step in path[:-1]:
-            parent = parent[step]
-        key = path[-1]
-        action = draw(st.sampled_from(["delete", "retype", "rescale", "rename", "duplicate"]))
-        if action == "delete":
-            del parent[key]
-        elif action == "retype":
-            parent[key] = draw(JSON_VALUES)
-        elif action == "rescale" and isinstance(parent[key], (int, float)) and not isinstance(parent[key], bool):
-            parent[key] = parent[key] * draw(st.sampled_from([-1, 0, 1000, 1e-3, 3600, 1e300, 1e-300]))
-        elif action == "rename" and isinstance(parent, dict):
-            parent[draw(st.text(min_size=1, max_size=12))] = parent.pop(key)
-        elif action == "duplicate" and isinstance(parent, list):
-            parent.append(copy.deepcopy(parent[key]))
-    return document
+    return mutate(
+        draw(st.sampled_from(BASES)),
+        draw,
+        ["delete", "retype", "rescale", "rename", "duplicate"],
+        values=JSON_VALUES,
+        factors=[-1, 0, 1000, 1e-3, 3600, 1e300, 1e-300],
+        names=st.text(min_size=1, max_size=12),
+    )
 
 
 @given(mutated())

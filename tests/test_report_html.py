@@ -207,10 +207,11 @@ def test_chart_axis_holds_every_energy_and_threshold() -> None:
     assert len(labelled) >= 2
 
 
-def test_chart_of_a_scale_without_results_still_draws_every_band() -> None:
-    section = TaskSection(
+def _section(spec_version: str = "1.0", points: tuple[ChartPoint, ...] = ()) -> TaskSection:
+    """A summarization section on a five-band scale (1, 2, 3, 4 Wh), with ``points`` and no rows."""
+    return TaskSection(
         anchor="t",
-        spec_version="1.0",
+        spec_version=spec_version,
         task="summarization",
         size_class=None,
         title="Summarization",
@@ -219,8 +220,12 @@ def test_chart_of_a_scale_without_results_still_draws_every_band() -> None:
         best_stars=5,
         bands=(Band(5, None, 1.0), Band(4, 1.0, 2.0), Band(3, 2.0, 3.0), Band(2, 3.0, 4.0), Band(1, 4.0, None)),
         rows=(),
-        points=(),
+        points=points,
     )
+
+
+def test_chart_of_a_scale_without_results_still_draws_every_band() -> None:
+    section = _section()
     svg = render_chart(section)
     root = ET.fromstring(svg)
     texts = "".join(root.itertext())
@@ -299,19 +304,7 @@ def test_the_chart_draws_each_interval_as_an_error_bar_on_its_marker(interval_ru
 
 def _one_point_section(energy: float, uncertainty: float) -> TaskSection:
     point = ChartPoint("m", "org/m", energy, "closed", 3, 1, uncertainty=uncertainty, stars_low=3, stars_high=5)
-    return TaskSection(
-        anchor="t",
-        spec_version="1.1",
-        task="summarization",
-        size_class=None,
-        title="Summarization",
-        scale="s",
-        metric="accelerator energy, Wh per 1,000 queries",
-        best_stars=5,
-        bands=(Band(5, None, 1.0), Band(4, 1.0, 2.0), Band(3, 2.0, 3.0), Band(2, 3.0, 4.0), Band(1, 4.0, None)),
-        rows=(),
-        points=(point,),
-    )
+    return _section("1.1", (point,))
 
 
 @pytest.mark.parametrize(

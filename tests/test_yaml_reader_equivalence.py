@@ -25,7 +25,7 @@ from aerp.load import Limits, LoadError, Position
 from aerp.pipeline import default_limits
 from aerp.pointer import escape
 from aerp.yaml_reader import read_yaml
-from helpers import core_yaml
+from helpers import CORE_RESOLVERS, core_yaml
 from helpers import paths as all_paths
 
 LIMITS = default_limits()
@@ -36,16 +36,7 @@ class CoreLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
 
 
 CoreLoader.yaml_implicit_resolvers = {}
-for _tag, _pattern, _first in (
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
-    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
-    (
-        "tag:yaml.org,2002:float",
-        r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
-        list("-+.0123456789"),
-    ),
-):
+for _tag, _pattern, _first in CORE_RESOLVERS:
     CoreLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 

@@ -66,7 +66,14 @@ def find(accelerators: dict[str, Any], protocol: Protocol) -> dict[str, Any] | N
     """The catalogue entry of ``hardware.accelerators``, or None when it is not (uniquely) known."""
     vendor = str(accelerators.get("vendor", ""))
     name = _normal(str(accelerators.get("model", "")), vendor)
-    candidates = list(_index(entries(protocol)).get(vendor.lower(), {}).get(name, ()))
+    return the_one(list(_index(entries(protocol)).get(vendor.lower(), {}).get(name, ())), accelerators, protocol)
+
+
+Entry = dict[str, Any]
+
+
+def the_one(candidates: list[Entry], accelerators: dict[str, Any], protocol: Protocol) -> Entry | None:
+    """The one entry among those whose name matches, told apart by form factor and memory; else None."""
     if len(candidates) > 1:
         candidates = [e for e in candidates if e["form_factor"] == accelerators.get("form_factor")] or candidates
     if len(candidates) > 1 and isinstance(accelerators.get("memory"), dict):

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -611,24 +611,36 @@ def _progress(items: Any, total: int) -> Any:
 def _write_labels(results: list[Any], folder: str) -> None:
     from aerp.render.label import NoLabel, label_name, label_svg
 
+    def labels() -> Iterator[tuple[Any, str, str, str]]:
+        for result in results:
+            try:
+                svg = label_svg(result)
+            except NoLabel:
+                continue
+            yield result, label_name(result), ".label.svg", svg
+
+    _write_into(folder, "labels_dir", labels(), "label(s)")
+
+
+def _write_into(folder: str, option: str, outputs: Iterable[tuple[Any, str, str, str]], what: str) -> None:
+    """Write each (result, file name, its suffix, text) into ``folder``, made if missing; then say how many.
+
+    The folder that holds ``folder`` exists (the option's type checked it). A name met twice,
+    from files of the same name in other folders, gets the result's digest before its suffix.
+    """
     target = os.path.abspath(folder)
     try:
-        os.makedirs(target, exist_ok=True)  # its parent exists: the option's type checked it
+        os.makedirs(target, exist_ok=True)
     except OSError as error:
-        raise _cannot_write(folder, error, "labels_dir", folder=True) from None
+        raise _cannot_write(folder, error, option, folder=True) from None
     written: set[str] = set()
-    for result in results:
-        try:
-            svg = label_svg(result)
-        except NoLabel:
-            continue
-        name = label_name(result)
+    for result, name, suffix, text in outputs:
         if name in written:  # same file name in another folder: tell them apart by content
-            name = name.replace(".label.svg", f".{(result.sha256 or '')[:12]}.label.svg")
-        with _opened(os.path.join(target, name), "labels_dir") as sink:
-            sink.write(svg)
+            name = f"{name[: -len(suffix)]}.{(result.sha256 or '')[:12]}{suffix}"
+        with _opened(os.path.join(target, name), option) as sink:
+            sink.write(text)
         written.add(name)
-    click.echo(f"{len(written)} label(s) written to {folder}", err=True)
+    click.echo(f"{len(written)} {what} written to {folder}", err=True)
 
 
 LABEL_FORMATS = ("svg",)
@@ -1397,32 +1409,22 @@ def _write_exports(results: list[Any], moved: dict[str, Path], fmt: str, folder:
     from aerp.export import SUFFIXES, NotExportable, export, file_name
     from aerp.findings import Verdict
 
-    target = os.path.abspath(folder)
-    try:
-        os.makedirs(target, exist_ok=True)  # its parent exists: the option's type checked it
-    except OSError as error:
-        raise _cannot_write(folder, error, "export_dir", folder=True) from None
-    written: set[str] = set()
-    for result in results:
-        if result.verdict is not Verdict.CONFORMANT:
-            continue
-        document = _validated_document(moved.get(result.path, Path(result.path)), result)
-        if document is None:
-            click.echo(f"aerp: {result.path}: not exported: the file changed after it was validated", err=True)
-            continue
-        try:
-            text = export(fmt, document.data, result)
-        except NotExportable as reason:
-            click.echo(f"aerp: {result.path}: not exported: {reason}", err=True)
-            continue
-        name = file_name(result, fmt)
-        if name in written:  # same file name in another folder: tell them apart by content
-            stem = name[: -len(SUFFIXES[fmt])]
-            name = f"{stem}.{(result.sha256 or '')[:12]}{SUFFIXES[fmt]}"
-        with _opened(os.path.join(target, name), "export_dir") as sink:
-            sink.write(text)
-        written.add(name)
-    click.echo(f"{len(written)} export(s) written to {folder}", err=True)
+    def exports() -> Iterator[tuple[Any, str, str, str]]:
+        for result in results:
+            if result.verdict is not Verdict.CONFORMANT:
+                continue
+            document = _validated_document(moved.get(result.path, Path(result.path)), result)
+            if document is None:
+                click.echo(f"aerp: {result.path}: not exported: the file changed after it was validated", err=True)
+                continue
+            try:
+                text = export(fmt, document.data, result)
+            except NotExportable as reason:
+                click.echo(f"aerp: {result.path}: not exported: {reason}", err=True)
+                continue
+            yield result, file_name(result, fmt), SUFFIXES[fmt], text
+
+    _write_into(folder, "export_dir", exports(), "export(s)")
 
 
 EXPORT_HUB_HELP = (
